@@ -71,6 +71,15 @@ final class EnvelopeCommand {
                 + " link' first");
       }
       Clock clock = Clock.systemUTC();
+      Bundle own = BundleJson.parse(SafeFiles.readText(sender.bundleFile()));
+      if (new BundleVerifier(clock).verify(own) instanceof Verification.Invalid invalid) {
+        throw new UserError(
+            "the installation in "
+                + dir
+                + " has no valid link ("
+                + invalid
+                + "), so recipients would reject its mail: link it again");
+      }
       List<Bundle> recipients = readRecipients(new BundleVerifier(clock));
       byte[] mime = Files.readAllBytes(in);
       Envelope envelope =
@@ -143,7 +152,12 @@ final class EnvelopeCommand {
         throw new UserError("give exactly one of --sender-bundle and --gateway-key");
       }
       InstallationDirectory recipient = InstallationDirectory.open(dir);
-      Envelope envelope = Envelope.parse(Files.readAllBytes(in));
+      Envelope envelope;
+      try {
+        envelope = Envelope.parse(Files.readAllBytes(in));
+      } catch (MalformedException e) {
+        throw new UserError("malformed: " + e.getMessage());
+      }
       SenderDirectory senders = senderDirectory();
       OpenedEnvelope opened =
           new EnvelopeOpener(

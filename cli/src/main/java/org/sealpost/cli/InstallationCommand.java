@@ -36,6 +36,9 @@ final class InstallationCommand {
         "Sign it with personal_sign (EIP-191), then run: sealpost installation link."
       })
   static final class New implements Callable<Integer> {
+    /** Ten years: a link should be renewed well within a wallet's lifetime. */
+    static final int MAX_VALID_DAYS = 3650;
+
     @Spec CommandSpec spec;
 
     @Option(
@@ -68,8 +71,9 @@ final class InstallationCommand {
 
     @Override
     public Integer call() throws Exception {
-      if (validDays < 1) {
-        throw new UserError("--valid-days: " + validDays + " (expected: at least 1)");
+      if (validDays < 1 || validDays > MAX_VALID_DAYS) {
+        throw new UserError(
+            "--valid-days: " + validDays + " (expected: 1 to " + MAX_VALID_DAYS + ")");
       }
       Instant issuedAt = ProtocolTime.truncate(Clock.systemUTC().instant());
       InstallationDirectory installation =

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "sealpost",
     mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT,
     versionProvider = SealpostCommand.Version.class,
     description = "End-to-end encrypted inboxes for Ethereum wallet addresses.",
     subcommands = {InstallationCommand.class, BundleCommand.class, EnvelopeCommand.class})

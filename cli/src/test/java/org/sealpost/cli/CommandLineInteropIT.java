@@ -337,7 +337,8 @@ class CommandLineInteropIT {
         envelope,
         "no installation");
     assertOpenFails(bob, bob.resolve("bundle.json"), envelope, "sender-mismatch");
-    assertOpenFails(bob, aliceJs.resolve("bundle.json"), garbage, "envelope: not a valid protobuf");
+    assertOpenFails(
+        bob, aliceJs.resolve("bundle.json"), garbage, "malformed: envelope: not a valid protobuf");
     Path alice = linkJavaInstallation("alice", ALICE, "alice.example", ALICE_KEY);
     assertOpenFails(alice, aliceJs.resolve("bundle.json"), envelope, "not-for-this-account");
   }

@@ -34,11 +34,17 @@ public final class ProtocolTime {
               + Account.abbreviate(text)
               + "' (expected: UTC time with whole seconds, like 2026-11-24T10:00:00Z)");
     }
+    Instant time;
     try {
-      return Instant.parse(text);
+      time = Instant.parse(text);
     } catch (DateTimeParseException e) {
       throw new MalformedException(field + ": '" + text + "' is not a valid date and time", e);
     }
+    // Instant.parse normalises 24:00:00 and leap seconds; a signed text must round-trip exactly.
+    if (!time.toString().equals(text)) {
+      throw new MalformedException(field + ": '" + text + "' is not a valid date and time");
+    }
+    return time;
   }
 
   /** The time truncated to whole seconds, the precision every signed time has. */
