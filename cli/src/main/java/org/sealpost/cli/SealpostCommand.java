@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import org.sealpost.identity.MalformedException;
 import org.sealpost.identity.envelope.EnvelopeOpenException;
+import org.sealpost.server.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,7 +19,12 @@ import picocli.CommandLine.Command;
     scope = CommandLine.ScopeType.INHERIT,
     versionProvider = SealpostCommand.Version.class,
     description = "End-to-end encrypted inboxes for Ethereum wallet addresses.",
-    subcommands = {InstallationCommand.class, BundleCommand.class, EnvelopeCommand.class})
+    subcommands = {
+      InstallationCommand.class,
+      BundleCommand.class,
+      EnvelopeCommand.class,
+      ServerCommand.class
+    })
 final class SealpostCommand {
   /** Exit status of a command that ran and found the input wanting (invalid bundle, bad file). */
   static final int FAILED = 1;
@@ -43,6 +49,7 @@ final class SealpostCommand {
     Throwable e =
         exception instanceof UncheckedIOException unchecked ? unchecked.getCause() : exception;
     if (e instanceof UserError
+        || e instanceof ConfigException
         || e instanceof MalformedException
         || e instanceof EnvelopeOpenException) {
       return e.getMessage();

@@ -1,0 +1,116 @@
+package org.sealpost.server.store.jpa;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.hibernate.exception.ConstraintViolationException;
+import org.sealpost.identity.Account;
+import org.sealpost.identity.installation.Bundle;
+import org.sealpost.identity.installation.InstallationId;
+import org.sealpost.identity.installation.Revocation;
+import org.sealpost.server.store.BundleDirectory;
+
+/**
+ * {@link BundleDirectory} on the {@code bundles} and {@code revocations} tables, through
+ * Hibernate's {@code StatelessSession} (one short transaction per call; nothing for a persistence
+ * context to do). The first bundle or revocation of an installation wins: an add looks first, and a
+ * concurrent add of the same installation that loses the race on the primary key answers false.
+ */
+public final class JpaBundleDirectory implements BundleDirectory {
+  private final Database database;
+
+  public JpaBundleDirectory(Database database) {
+    this.database = requireNonNull(database, "database");
+  }
+
+  @Override
+  public boolean add(Bundle bundle, Instant receivedAt) {
+    requireNonNull(bundle, "bundle");
+    requireNonNull(receivedAt, "receivedAt");
+    BundleRow row = new BundleRow(bundle, receivedAt);
+    try {
+      return database.write(
+          session -> {
+            if (session.get(BundleRow.class, row.installation) != null) {
+              return false;
+            }
+            session.insert(row);
+            return true;
+          });
+    } catch (ConstraintViolationException e) {
+      return lostRace(e);
+    }
+  }
+
+  @Override
+  public Optional<Bundle> find(InstallationId installation) {
+    requireNonNull(installation, "installation");
+    return database
+        .read(session -> Optional.ofNullable(session.get(BundleRow.class, installation.hex())))
+        .map(BundleRow::toBundle);
+  }
+
+  @Override
+  public List<Bundle> bundlesOf(Account account) {
+    requireNonNull(account, "account");
+    return database
+        .read(
+            session ->
+                session
+                    .createSelectionQuery(
+                        "from BundleRow where account = :account order by issuedAt, installation",
+                        BundleRow.class)
+                    .setParameter("account", account.canonical())
+                    .getResultList())
+        .stream()
+        .map(BundleRow::toBundle)
+        .toList();
+  }
+
+  @Override
+  public boolean addRevocation(Revocation revocation, Instant receivedAt) {
+    requireNonNull(revocation, "revocation");
+    requireNonNull(receivedAt, "receivedAt");
+    RevocationRow row = new RevocationRow(revocation, receivedAt);
+    try {
+      return database.write(
+          session -> {
+            if (session.get(RevocationRow.class, row.installation) != null) {
+              return false;
+            }
+            session.insert(row);
+            return true;
+          });
+    } catch (ConstraintViolationException e) {
+      return lostRace(e);
+    }
+  }
+
+  @Override
+  public List<Revocation> revocationsOf(Account account) {
+    requireNonNull(account, "account");
+    return database
+        .read(
+            session ->
+                session
+                    .createSelectionQuery(
+                        "from RevocationRow where account = :account"
+                            + " order by revokedAt, installation",
+                        RevocationRow.class)
+                    .setParameter("account", account.canonical())
+                    .getResultList())
+        .stream()
+        .map(RevocationRow::toRevocation)
+        .toList();
+  }
+
+  /** False for a concurrent add of the same key that committed first; anything else is a bug. */
+  static boolean lostRace(ConstraintViolationException e) {
+    if (e.getKind() != ConstraintViolationException.ConstraintKind.UNIQUE) {
+      throw e;
+    }
+    return false;
+  }
+}
