@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Sealpost protocol v1: an independent JavaScript implementation written from
-// PROTOCOL.md (sections 1, 2, 3 and 5) alone, used to cross-check the Java
-// implementation. See README.md for the commands.
+// PROTOCOL.md (sections 1, 2, 3, 5 and the client API of 4 and 7) alone, used
+// to cross-check the Java implementation. See README.md for the commands.
 
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,12 +20,15 @@ const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 
 /** An error whose message is printed as is (one line) before exiting 1. */
 class CliError extends Error {
-  constructor(reason, detail) {
+  constructor(reason, detail, exitCode = 1) {
     super(detail === undefined ? reason : `${reason}: ${detail}`);
     this.reason = reason;
+    this.exitCode = exitCode;
   }
 }
 const fail = (reason, detail) => { throw new CliError(reason, detail); };
+/** Like fail, with another exit code (3: HTTP error answer, 4: timeout). */
+const failWith = (exitCode, reason, detail) => { throw new CliError(reason, detail, exitCode); };
 const oneLine = (s) => String(s).replace(/[\r\n]+/g, ' ').trim();
 
 // ---------------------------------------------------------------------------
@@ -135,6 +138,13 @@ function revokeText({ account, installation, revokedAt }) {
     `Installation: ${installation}`,
     `Revoked at: ${revokedAt}`,
   ].join('\n');
+}
+
+/** §2.3 revocation JSON signed by `wallet`; revokedAtArg is an RFC 3339 string or undefined (now). */
+async function buildRevocation(wallet, account, installation, revokedAtArg) {
+  const revokedAt = formatTime(revokedAtArg !== undefined ? timeArg(revokedAtArg, '--revoked-at') : nowSecs());
+  const walletSignature = await wallet.signMessage(revokeText({ account, installation, revokedAt }));
+  return { account, installation, revokedAt, walletSignature };
 }
 
 function checkHome(home) {
@@ -391,6 +401,64 @@ function parseCreatedMs(s) {
   return v;
 }
 
+/**
+ * §3.2: opens a serialized envelope for installation `keys`. The signer is
+ * the sender bundle (installation mail) or, with `gatewayKey` (hex), the
+ * gateway (§5). With both, the Sealed content decides (empty sender: gateway
+ * mail). Returns { env, sealed, mime }; throws CliError with reason
+ * malformed | not-for-this-account | no-wrap | decryption-failed |
+ * sender-bundle-invalid | sender-mismatch | bad-signature.
+ */
+async function openEnvelope(keys, raw, { senderBundleJson, gatewayKey, now }) {
+  const env = decodeEnvelope(raw);
+  if (env.version !== 1) fail('malformed', `envelope version ${env.version}, expected 1`);
+  if (env.id.length !== 16) fail('malformed', `envelope id is ${env.id.length} bytes, expected 16`);
+  if (env.nonce.length !== 12) fail('malformed', `nonce is ${env.nonce.length} bytes, expected 12`);
+  if (env.recipient !== keys.account) fail('not-for-this-account', `envelope is for ${JSON.stringify(env.recipient)}, this installation is ${keys.account}`);
+  const wrap = env.wraps.find((w) => w.installation === keys.installation);
+  if (!wrap) fail('no-wrap', `no key wrap for installation ${keys.installation}`);
+
+  const H = headerHash(env.id, env.recipient, env.createdAtMs);
+  let plaintext;
+  try {
+    const hpke = suite();
+    const skR = await hpke.kem.deserializePrivateKey(keys.encryptionSecret);
+    const K = new Uint8Array(await hpke.open({ recipientKey: skR, enc: wrap.enc, info: wrapInfo(H) }, wrap.wrappedKey, new Uint8Array(0)));
+    if (K.length !== 32) throw new Error(`content key is ${K.length} bytes`);
+    const aesKey = await subtle.importKey('raw', K, { name: 'AES-GCM' }, false, ['decrypt']);
+    plaintext = new Uint8Array(await subtle.decrypt({ name: 'AES-GCM', iv: env.nonce, additionalData: H, tagLength: 128 }, aesKey, env.ciphertext));
+  } catch (e) {
+    fail('decryption-failed', oneLine(e.message || e));
+  }
+  const sealed = decodeSealed(plaintext);
+  const toVerify = sigInput(H, sealed.mime);
+
+  let signerKey;
+  const asGateway = senderBundleJson === undefined || (gatewayKey !== undefined && sealed.sender === '');
+  if (!asGateway) {
+    let b;
+    try { b = validateBundle(senderBundleJson, now); } catch (e) {
+      if (e instanceof CliError) fail('sender-bundle-invalid', e.message);
+      throw e;
+    }
+    if (b.installation !== sealed.senderInstallation) fail('sender-mismatch', `bundle is installation ${b.installation}, message says ${JSON.stringify(sealed.senderInstallation)}`);
+    if (b.account !== sealed.sender) fail('sender-mismatch', `bundle is account ${b.account}, message says ${JSON.stringify(sealed.sender)}`);
+    signerKey = b.signingKey;
+  } else {
+    // Gateway mail (§5): sender and sender_installation empty, gateway set.
+    if (sealed.sender !== '' || sealed.senderInstallation !== '' || sealed.gateway === '') {
+      fail('sender-mismatch', `not gateway mail (sender ${JSON.stringify(sealed.sender)}, gateway ${JSON.stringify(sealed.gateway)})`);
+    }
+    signerKey = new Uint8Array(Buffer.from(parseKeyArg(gatewayKey, '--gateway-key'), 'hex'));
+  }
+  let ok = false;
+  try { ok = sealed.signature.length === 64 && ed25519.verify(sealed.signature, toVerify, signerKey, { zip215: false }); } catch { ok = false; }
+  if (!ok) fail('bad-signature', 'Ed25519 signature does not verify');
+  return { env, sealed, mime: sealed.mime };
+}
+
+const writeStdout = (data) => new Promise((resolve, reject) => process.stdout.write(data, (err) => (err ? reject(err) : resolve())));
+
 // ---------------------------------------------------------------------------
 // Installation key files
 
@@ -413,16 +481,239 @@ function loadKeys(dir) {
 }
 
 // ---------------------------------------------------------------------------
+// §4 / §7 client API over HTTP (Node's built-in fetch, i.e. undici)
+
+/** Methods fetch() upper-cases itself (Fetch standard "normalize a method"); others are sent as given. */
+const FETCH_NORMALIZED_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'];
+function wireMethod(m) {
+  if (typeof m !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(m)) fail('usage', `--method must be an HTTP token: ${JSON.stringify(m)}`);
+  return FETCH_NORMALIZED_METHODS.includes(m.toUpperCase()) ? m.toUpperCase() : m;
+}
+
+/** Parses --server: an http(s) URL, optionally with a path prefix, without query or fragment. */
+function serverBase(s) {
+  let u;
+  try { u = new URL(s); } catch { fail('usage', `--server must be a URL like http://localhost:18080: ${JSON.stringify(s)}`); }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') fail('usage', '--server must be an http:// or https:// URL');
+  if (u.search || u.hash || u.username || u.password) fail('usage', '--server must not carry a query, fragment or credentials');
+  return { origin: u.origin, prefix: u.pathname.replace(/\/+$/, '') };
+}
+
+/**
+ * The URL to fetch and the exact path-and-query that goes on the wire (undici
+ * sends url.pathname + url.search). Refuses a path that URL parsing would
+ * rewrite (dot segments, unescaped spaces or non-ASCII, '#', a bare '?'...),
+ * so that what is signed is byte-identical to what is sent.
+ */
+function requestTarget(server, pathAndQuery) {
+  const { origin, prefix } = serverBase(server);
+  if (typeof pathAndQuery !== 'string' || !pathAndQuery.startsWith('/')) fail('usage', `path must start with /: ${JSON.stringify(pathAndQuery)}`);
+  const intended = prefix + pathAndQuery;
+  const url = new URL(origin + intended);
+  const wire = url.pathname + url.search;
+  if (wire !== intended) fail('usage', `path-and-query ${JSON.stringify(intended)} would be sent as ${JSON.stringify(wire)}; give it in that form`);
+  return { url: url.href, wire };
+}
+
+/** The bytes an installation signs for §7 auth. */
+function authSignedBytes(method, pathAndQuery, time, body) {
+  const head = `sealpost-v1-auth\n${method}\n${pathAndQuery}\n${time}\n`;
+  if (!/^[\x20-\x7e\n]*$/.test(head)) fail('usage', 'method, path and time must be printable ASCII');
+  return concat(head, hex(sha256(body)));
+}
+
+/** The Authorization header value of §7 for installation `keys`. */
+function authorization(keys, method, pathAndQuery, time, body, { tamper = false } = {}) {
+  const sig = ed25519.sign(authSignedBytes(method, pathAndQuery, time, body), keys.signingSecret);
+  if (tamper) sig[0] ^= 0x01;
+  return `Sealpost installation=${keys.installation}, time=${time}, sig=${hex(sig)}`;
+}
+
+function parseUnixTime(s) {
+  if (!/^-?\d{1,15}$/.test(String(s))) fail('usage', `--time must be Unix seconds (an integer): ${JSON.stringify(s)}`);
+  return String(BigInt(s));
+}
+
+const isAbort = (e) => e && (e.name === 'AbortError' || e.name === 'TimeoutError' || (e.cause && e.cause.name === 'AbortError'));
+
+/**
+ * Sends one request. `keys` (optional) signs it with installation auth over
+ * the wire path (or `signPath`, to test mismatches). Returns the Response.
+ */
+async function send({ server, method = 'GET', path, headers = {}, body, keys, time, tamper, signPath, authHeader, signal }) {
+  const m = wireMethod(method);
+  const { url, wire } = requestTarget(server, path);
+  const h = new Headers();
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined) h.set(k, v);
+  if (authHeader !== undefined) h.set('authorization', authHeader);
+  else if (keys) {
+    h.set('authorization', authorization(keys, m, signPath ?? wire, time ?? String(nowSecs()), body ?? new Uint8Array(0), { tamper }));
+  }
+  try {
+    return await fetch(url, { method: m, headers: h, body, signal, redirect: 'manual' });
+  } catch (e) {
+    if (isAbort(e)) throw e;
+    const c = e.cause;
+    fail('connect', `${m} ${url}: ${oneLine(c ? `${c.code || c.name || ''} ${c.message || ''}` : e.message)}`);
+  }
+}
+
+async function readText(res) {
+  try { return Buffer.from(await res.arrayBuffer()).toString('utf8'); } catch (e) {
+    if (isAbort(e)) throw e;
+    fail('connect', `reading the answer: ${oneLine(e.message)}`);
+  }
+}
+
+/** §7 error shape: exits 3 with `http <status> <error>: <message>`. */
+function httpFail(status, text) {
+  let j;
+  try { j = JSON.parse(text); } catch { j = undefined; }
+  if (j && typeof j === 'object' && typeof j.error === 'string' && typeof j.message === 'string') {
+    failWith(3, `http ${status} ${j.error}`, oneLine(j.message));
+  }
+  failWith(3, `http ${status} invalid-error-body`, oneLine(text).slice(0, 500) || '(empty body)');
+}
+
+/** Expects one of `statuses`; returns the parsed JSON body (undefined for an empty body when allowEmpty). */
+async function expectJson(res, statuses, { allowEmpty = false } = {}) {
+  const text = await readText(res);
+  if (!statuses.includes(res.status)) {
+    if (res.status >= 400) httpFail(res.status, text);
+    failWith(3, `http ${res.status} unexpected-status`, `expected ${statuses.join(' or ')}; body ${oneLine(text).slice(0, 500) || '(empty)'}`);
+  }
+  if (allowEmpty && text === '') return undefined;
+  try { return JSON.parse(text); } catch { fail('unexpected-response', `HTTP ${res.status} body is not JSON: ${oneLine(text).slice(0, 200)}`); }
+}
+
+const isObject = (o) => o !== null && typeof o === 'object' && !Array.isArray(o);
+const STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Decodes the "envelope" field of an inbox item (RFC 4648 base64 with padding). */
+function inboxEnvelopeBytes(item, where) {
+  if (!isObject(item) || typeof item.cursor !== 'string' || typeof item.envelope !== 'string') {
+    fail('unexpected-response', `${where} is not {"cursor": string, "envelope": string}: ${oneLine(JSON.stringify(item)).slice(0, 200)}`);
+  }
+  if (!STD_BASE64.test(item.envelope)) fail('unexpected-response', `${where}.envelope is not standard padded base64`);
+  return new Uint8Array(Buffer.from(item.envelope, 'base64'));
+}
+
+/** Checks the §7 inbox page shape and that every envelope is for `account`. */
+function checkInboxPage(page, account) {
+  if (!isObject(page) || !Array.isArray(page.envelopes)) fail('unexpected-response', 'inbox answer has no "envelopes" array');
+  if (!('next' in page) || (typeof page.next !== 'string' && page.next !== null)) fail('unexpected-response', `inbox answer's "next" is not a string: ${JSON.stringify(page.next)}`);
+  page.envelopes.forEach((item, i) => {
+    const env = decodeServedEnvelope(inboxEnvelopeBytes(item, `envelopes[${i}]`), `envelopes[${i}]`);
+    if (env.recipient !== account) fail('foreign-envelope-served', `envelopes[${i}] is for ${JSON.stringify(env.recipient)}, not ${account}`);
+  });
+}
+
+function decodeServedEnvelope(bytes, where) {
+  try { return decodeEnvelope(bytes); } catch (e) {
+    if (e instanceof CliError) fail('unexpected-response', `${where} is not an Envelope: ${e.message}`);
+    throw e;
+  }
+}
+
+function inboxQuery(opts) {
+  const q = [];
+  if (opts.after !== undefined) q.push(`after=${encodeURIComponent(opts.after)}`);
+  if (opts.limit !== undefined) {
+    if (!/^\d+$/.test(opts.limit)) fail('usage', '--limit must be a non-negative integer');
+    q.push(`limit=${opts.limit}`);
+  }
+  return q.length ? `?${q.join('&')}` : '';
+}
+
+/** Verifies a served revocation's wallet signature (§2.3); returns its canonical account. */
+function validateRevocation(r) {
+  if (!isObject(r)) fail('malformed', 'revocation is not a JSON object');
+  for (const f of ['account', 'installation', 'revokedAt', 'walletSignature']) {
+    if (typeof r[f] !== 'string') fail('malformed', `revocation field ${f} is missing or not a string`);
+  }
+  const account = canonicalAccount(r.account);
+  if (!/^[0-9a-f]{32}$/.test(r.installation)) fail('malformed', 'installation must be 32 lowercase hex digits');
+  parseTime(r.revokedAt, 'revokedAt');
+  const signer = recoverSigner(revokeText({ account, installation: r.installation, revokedAt: r.revokedAt }), r.walletSignature);
+  if (signer !== account) fail('wrong-account', `signature recovers to ${signer}, not ${account}`);
+  return { account, installation: r.installation, revokedAt: parseTime(r.revokedAt, 'revokedAt') };
+}
+
+/**
+ * A Server-Sent Events parser (WHATWG HTML "event stream interpretation"):
+ * lines end in CRLF, LF or CR; ':' starts a comment; "field: value" with one
+ * optional space; a blank line dispatches. Calls onEvent({id, lastEventId,
+ * type, data}) where id is this event's own id field (null if it had none).
+ */
+class SseParser {
+  constructor(onEvent) {
+    this.onEvent = onEvent;
+    this.decoder = new TextDecoder('utf-8');
+    this.buf = '';
+    this.started = false;
+    this.lastEventId = '';
+    this.reset();
+  }
+  reset() { this.data = []; this.type = ''; this.id = null; }
+  push(chunk) {
+    this.buf += typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    if (!this.started && this.buf.length) {
+      this.started = true;
+      if (this.buf.charCodeAt(0) === 0xfeff) this.buf = this.buf.slice(1);
+    }
+    let start = 0;
+    for (;;) {
+      const cr = this.buf.indexOf('\r', start), lf = this.buf.indexOf('\n', start);
+      if (cr < 0 && lf < 0) break;
+      let i, next;
+      if (cr >= 0 && (lf < 0 || cr < lf)) {
+        i = cr;
+        if (cr + 1 === this.buf.length) break; // a CR at the end: wait, an LF may follow
+        next = this.buf[cr + 1] === '\n' ? cr + 2 : cr + 1;
+      } else { i = lf; next = lf + 1; }
+      this.line(this.buf.slice(start, i));
+      start = next;
+    }
+    this.buf = this.buf.slice(start);
+  }
+  line(l) {
+    if (l === '') { this.dispatch(); return; }
+    if (l.startsWith(':')) return; // comment (keep-alive)
+    const c = l.indexOf(':');
+    const field = c < 0 ? l : l.slice(0, c);
+    let value = c < 0 ? '' : l.slice(c + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    if (field === 'data') this.data.push(value);
+    else if (field === 'event') this.type = value;
+    else if (field === 'id') { if (!value.includes('\0')) { this.id = value; this.lastEventId = value; } }
+    // 'retry' and unknown fields are ignored
+  }
+  dispatch() {
+    const data = this.data.join('\n');
+    const ev = { id: this.id, lastEventId: this.lastEventId, type: this.type || 'message', data };
+    const had = this.data.length > 0;
+    this.reset();
+    if (had && data !== '') this.onEvent(ev);
+  }
+}
+
+/** Prints one compact JSON line. */
+const printLine = (o) => writeStdout(JSON.stringify(o) + '\n');
+
+function loadKeysFromOpts(opts) { return loadKeys(need(opts, 'dir')); }
+
+// ---------------------------------------------------------------------------
 // Command line
 
 function parseArgs(argv, spec) {
-  // spec: { flagName: 'one' | 'many' | 'positional' }
+  // spec: { flagName: 'one' | 'many' | 'flag' (no value) }
   const opts = {}; const positional = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a.startsWith('--')) {
       const name = a.slice(2);
-      if (!(name in spec)) fail('usage', `unknown option ${a}`);
+      if (!Object.hasOwn(spec, name)) fail('usage', `unknown option ${a}`);
+      if (spec[name] === 'flag') { opts[name] = true; continue; }
       if (i + 1 >= argv.length) fail('usage', `option ${a} needs a value`);
       const v = argv[++i];
       if (spec[name] === 'many') (opts[name] ||= []).push(v);
@@ -499,9 +790,7 @@ const commands = {
     try { account = canonicalAccount(need(opts, 'account')); } catch (e) { fail('usage', e.message.replace(/^malformed: /, '')); }
     const installation = need(opts, 'installation');
     if (!/^[0-9a-f]{32}$/.test(installation)) fail('usage', '--installation must be 32 lowercase hex digits');
-    const revokedAt = formatTime(opts['revoked-at'] !== undefined ? timeArg(opts['revoked-at'], '--revoked-at') : nowSecs());
-    const walletSignature = await wallet.signMessage(revokeText({ account, installation, revokedAt }));
-    printJson({ account, installation, revokedAt, walletSignature });
+    printJson(await buildRevocation(wallet, account, installation, opts['revoked-at']));
   },
 
   async seal(argv) {
@@ -558,51 +847,266 @@ const commands = {
     const now = opts.now !== undefined ? timeArg(opts.now, '--now') : nowSecs();
     const raw = readBytes(need(opts, 'in'), 'envelope');
     const senderBundleJson = opts['sender-bundle'] !== undefined ? readJsonFile(opts['sender-bundle'], 'sender bundle') : undefined;
+    const { mime } = await openEnvelope(keys, raw, { senderBundleJson, gatewayKey: opts['gateway-key'], now });
+    await writeStdout(Buffer.from(mime));
+  },
+  // ----- §4 / §7 client API -------------------------------------------------
 
-    const env = decodeEnvelope(raw);
-    if (env.version !== 1) fail('malformed', `envelope version ${env.version}, expected 1`);
-    if (env.id.length !== 16) fail('malformed', `envelope id is ${env.id.length} bytes, expected 16`);
-    if (env.nonce.length !== 12) fail('malformed', `nonce is ${env.nonce.length} bytes, expected 12`);
-    if (env.recipient !== keys.account) fail('not-for-this-account', `envelope is for ${JSON.stringify(env.recipient)}, this installation is ${keys.account}`);
-    const wrap = env.wraps.find((w) => w.installation === keys.installation);
-    if (!wrap) fail('no-wrap', `no key wrap for installation ${keys.installation}`);
+  async 'auth-header'(argv) {
+    const { opts, positional } = parseArgs(argv, { dir: 'one', method: 'one', path: 'one', 'body-file': 'one', time: 'one' });
+    noPositional(positional);
+    const keys = loadKeysFromOpts(opts);
+    const method = wireMethod(need(opts, 'method'));
+    const { wire } = requestTarget('http://server.invalid', need(opts, 'path'));
+    const time = opts.time !== undefined ? parseUnixTime(opts.time) : String(nowSecs());
+    const body = opts['body-file'] !== undefined ? readBytes(opts['body-file'], 'body file') : new Uint8Array(0);
+    const signed = authSignedBytes(method, wire, time, body);
+    const sig = hex(ed25519.sign(signed, keys.signingSecret));
+    await printLine({ signed: Buffer.from(signed).toString('latin1'), sig, authorization: `Sealpost installation=${keys.installation}, time=${time}, sig=${sig}` });
+  },
 
-    const H = headerHash(env.id, env.recipient, env.createdAtMs);
-    let plaintext;
-    try {
-      const hpke = suite();
-      const skR = await hpke.kem.deserializePrivateKey(keys.encryptionSecret);
-      const K = new Uint8Array(await hpke.open({ recipientKey: skR, enc: wrap.enc, info: wrapInfo(H) }, wrap.wrappedKey, new Uint8Array(0)));
-      if (K.length !== 32) throw new Error(`content key is ${K.length} bytes`);
-      const aesKey = await subtle.importKey('raw', K, { name: 'AES-GCM' }, false, ['decrypt']);
-      plaintext = new Uint8Array(await subtle.decrypt({ name: 'AES-GCM', iv: env.nonce, additionalData: H, tagLength: 128 }, aesKey, env.ciphertext));
-    } catch (e) {
-      fail('decryption-failed', oneLine(e.message || e));
+  async 'api-info'(argv) {
+    const { opts, positional } = parseArgs(argv, { server: 'one' });
+    noPositional(positional);
+    // §4: the well-known document sits at the root of the server's origin.
+    const res = await send({ server: serverBase(need(opts, 'server')).origin, path: '/.well-known/sealpost', headers: { accept: 'application/json' } });
+    const info = await expectJson(res, [200]);
+    if (!isObject(info)) fail('unexpected-response', 'server info is not a JSON object');
+    for (const f of ['domain', 'serverKey', 'api', 'federation']) {
+      if (typeof info[f] !== 'string') fail('unexpected-response', `server info field ${f} is missing or not a string`);
     }
-    const sealed = decodeSealed(plaintext);
-    const toVerify = sigInput(H, sealed.mime);
+    if (!/^[0-9a-f]{64}$/.test(info.serverKey)) fail('unexpected-response', `serverKey is not 64 lowercase hex digits: ${JSON.stringify(info.serverKey)}`);
+    for (const f of ['api', 'federation']) {
+      try { new URL(info[f]); } catch { fail('unexpected-response', `server info ${f} is not an absolute URL: ${JSON.stringify(info[f])}`); }
+    }
+    printJson(info);
+  },
 
-    let signerKey;
-    if (senderBundleJson !== undefined) {
-      let b;
-      try { b = validateBundle(senderBundleJson, now); } catch (e) {
-        if (e instanceof CliError) fail('sender-bundle-invalid', e.message);
+  async 'api-link'(argv) {
+    const { opts, positional } = parseArgs(argv, { server: 'one', dir: 'one', bundle: 'one' });
+    noPositional(positional);
+    if ((opts.dir === undefined) === (opts.bundle === undefined)) fail('usage', 'give exactly one of --dir D (posts D/bundle.json) or --bundle FILE');
+    const file = opts.bundle ?? join(opts.dir, 'bundle.json');
+    const body = readBytes(file, 'bundle');
+    const res = await send({ server: need(opts, 'server'), method: 'POST', path: '/v1/bundles', headers: { 'content-type': 'application/json', accept: 'application/json' }, body });
+    const j = await expectJson(res, [200, 201], { allowEmpty: true });
+    await writeStdout(`${res.status}${j === undefined ? '' : ` ${JSON.stringify(j)}`}\n`);
+  },
+
+  async 'api-bundles'(argv) {
+    const { opts, positional } = parseArgs(argv, { server: 'one', account: 'one', now: 'one' });
+    noPositional(positional);
+    const x = need(opts, 'account');
+    const now = opts.now !== undefined ? timeArg(opts.now, '--now') : nowSecs();
+    // '@' is a legal path character (RFC 3986 pchar) and is sent as is; anything else is percent-encoded.
+    const path = `/v1/accounts/${encodeURIComponent(x).replace(/%40/g, '@')}/bundles`;
+    const res = await send({ server: need(opts, 'server'), path, headers: { accept: 'application/json' } });
+    const j = await expectJson(res, [200]);
+    if (!isObject(j) || !Array.isArray(j.bundles) || !Array.isArray(j.revocations)) {
+      fail('unexpected-response', 'answer is not {"bundles": [...], "revocations": [...]}');
+    }
+    let wanted;
+    try { wanted = canonicalAccount(x.split('@')[0]); } catch { wanted = undefined; }
+    const revocations = j.revocations.map((r, i) => {
+      let v;
+      try { v = validateRevocation(r); } catch (e) {
+        if (e instanceof CliError) fail('invalid-revocation-served', `revocations[${i}]: ${e.message}`);
         throw e;
       }
-      if (b.installation !== sealed.senderInstallation) fail('sender-mismatch', `bundle is installation ${b.installation}, message says ${JSON.stringify(sealed.senderInstallation)}`);
-      if (b.account !== sealed.sender) fail('sender-mismatch', `bundle is account ${b.account}, message says ${JSON.stringify(sealed.sender)}`);
-      signerKey = b.signingKey;
-    } else {
-      // Gateway mail (§5): sender and sender_installation empty, gateway set.
-      if (sealed.sender !== '' || sealed.senderInstallation !== '' || sealed.gateway === '') {
-        fail('sender-mismatch', `not gateway mail (sender ${JSON.stringify(sealed.sender)}, gateway ${JSON.stringify(sealed.gateway)})`);
+      if (wanted !== undefined && v.account !== wanted) fail('invalid-revocation-served', `revocations[${i}] is for ${v.account}, asked for ${wanted}`);
+      return v;
+    });
+    j.bundles.forEach((b, i) => {
+      let v;
+      try { v = validateBundle(b, now); } catch (e) {
+        if (e instanceof CliError) fail('invalid-bundle-served', `bundles[${i}] (installation ${JSON.stringify(b && b.installation)}): ${e.message}`);
+        throw e;
       }
-      signerKey = new Uint8Array(Buffer.from(parseKeyArg(opts['gateway-key'], '--gateway-key'), 'hex'));
+      if (wanted !== undefined && v.account !== wanted) fail('invalid-bundle-served', `bundles[${i}] is for ${v.account}, asked for ${wanted}`);
+      const r = revocations.find((r) => r.account === v.account && r.installation === v.installation && r.revokedAt <= now);
+      if (r) fail('invalid-bundle-served', `bundles[${i}] (installation ${v.installation}): revoked at ${formatTime(r.revokedAt)}`);
+    });
+    printJson(j);
+  },
+
+  async 'api-publish'(argv) {
+    const { opts, positional } = parseArgs(argv, { server: 'one', dir: 'one', in: 'one', home: 'one' });
+    noPositional(positional);
+    const keys = loadKeysFromOpts(opts);
+    const body = readBytes(need(opts, 'in'), 'envelope');
+    const path = '/v1/envelopes' + (opts.home !== undefined ? `?home=${encodeURIComponent(opts.home)}` : '');
+    const res = await send({ server: need(opts, 'server'), method: 'POST', path, headers: { 'content-type': 'application/x-protobuf', accept: 'application/json' }, body, keys });
+    const j = await expectJson(res, [202]);
+    if (!isObject(j) || typeof j.id !== 'string' || !['stored', 'queued'].includes(j.status)) {
+      fail('unexpected-response', `answer is not {"id": hex, "status": "stored"|"queued"}: ${JSON.stringify(j)}`);
     }
-    let ok = false;
-    try { ok = sealed.signature.length === 64 && ed25519.verify(sealed.signature, toVerify, signerKey, { zip215: false }); } catch { ok = false; }
-    if (!ok) fail('bad-signature', 'Ed25519 signature does not verify');
-    await new Promise((resolve, reject) => process.stdout.write(Buffer.from(sealed.mime), (err) => (err ? reject(err) : resolve())));
+    let sentId;
+    try { const env = decodeEnvelope(body); if (env.id.length) sentId = hex(env.id); } catch { sentId = undefined; }
+    if (sentId !== undefined && j.id !== sentId) fail('unexpected-response', `answer id ${j.id} is not the envelope's id ${sentId}`);
+    printJson(j);
+  },
+
+  async 'api-inbox'(argv) {
+    const { opts, positional } = parseArgs(argv, { server: 'one', dir: 'one', after: 'one', limit: 'one' });
+    noPositional(positional);
+    const keys = loadKeysFromOpts(opts);
+    const res = await send({ server: need(opts, 'server'), path: '/v1/inbox' + inboxQuery(opts), headers: { accept: 'application/json' }, keys });
+    const page = await expectJson(res, [200]);
+    checkInboxPage(page, keys.account);
+    printJson(page);
+  },
+
+  async 'api-fetch-open'(argv) {
+    const { opts, positional } = parseArgs(argv, { server: 'one', dir: 'one', 'sender-bundle': 'one', 'gateway-key': 'one', after: 'one', limit: 'one', now: 'one' });
+    noPositional(positional);
+    const keys = loadKeysFromOpts(opts);
+    if (opts['sender-bundle'] === undefined && opts['gateway-key'] === undefined) fail('usage', 'missing --sender-bundle');
+    const senderBundleJson = opts['sender-bundle'] !== undefined ? readJsonFile(opts['sender-bundle'], 'sender bundle') : undefined;
+    const now = opts.now !== undefined ? timeArg(opts.now, '--now') : nowSecs();
+    const res = await send({ server: need(opts, 'server'), path: '/v1/inbox' + inboxQuery(opts), headers: { accept: 'application/json' }, keys });
+    const page = await expectJson(res, [200]);
+    checkInboxPage(page, keys.account);
+    for (const [i, item] of page.envelopes.entries()) {
+      const bytes = inboxEnvelopeBytes(item, `envelopes[${i}]`);
+      let id = null;
+      try { const env = decodeEnvelope(bytes); if (env.id.length) id = hex(env.id); } catch { id = null; }
+      try {
+        const { mime } = await openEnvelope(keys, bytes, { senderBundleJson, gatewayKey: opts['gateway-key'], now });
+        await printLine({ cursor: item.cursor, id, mimeBase64: Buffer.from(mime).toString('base64') });
+      } catch (e) {
+        if (!(e instanceof CliError)) throw e;
+        await printLine({ cursor: item.cursor, id, error: oneLine(e.message) });
+      }
+    }
+    await printLine({ next: page.next });
+  },
+
+  async 'api-stream'(argv) {
+    const { opts, positional } = parseArgs(argv, { server: 'one', dir: 'one', after: 'one', 'last-event-id': 'one', count: 'one', 'timeout-ms': 'one' });
+    noPositional(positional);
+    const keys = loadKeysFromOpts(opts);
+    const count = need(opts, 'count');
+    if (!/^\d+$/.test(count)) fail('usage', '--count must be a non-negative integer');
+    const n = Number(count);
+    const timeoutMs = opts['timeout-ms'] !== undefined ? opts['timeout-ms'] : '10000';
+    if (!/^\d+$/.test(timeoutMs) || Number(timeoutMs) < 1) fail('usage', '--timeout-ms must be a positive integer');
+    const path = '/v1/inbox/stream' + (opts.after !== undefined ? `?after=${encodeURIComponent(opts.after)}` : '');
+
+    const ac = new AbortController();
+    let timedOut = false;
+    let received = 0;
+    const timer = setTimeout(() => { timedOut = true; ac.abort(); }, Number(timeoutMs));
+    try {
+      const res = await send({
+        server: need(opts, 'server'), path, keys, signal: ac.signal,
+        headers: { accept: 'text/event-stream', 'cache-control': 'no-cache', 'last-event-id': opts['last-event-id'] },
+      });
+      if (res.status !== 200) {
+        const text = await readText(res);
+        if (res.status >= 400) httpFail(res.status, text);
+        failWith(3, `http ${res.status} unexpected-status`, `expected 200; body ${oneLine(text).slice(0, 500) || '(empty)'}`);
+      }
+      const ct = res.headers.get('content-type') || '';
+      if (!/^text\/event-stream\s*(;|$)/i.test(ct)) fail('unexpected-response', `stream content-type is ${JSON.stringify(ct)}, not text/event-stream`);
+      process.stderr.write('ready\n');
+      if (received >= n) return;
+      const events = [];
+      const parser = new SseParser((ev) => events.push(ev));
+      for await (const chunk of res.body) {
+        parser.push(chunk);
+        while (events.length && received < n) {
+          const ev = events.shift();
+          let o;
+          try { o = JSON.parse(ev.data); } catch { fail('unexpected-response', `event data is not JSON: ${oneLine(ev.data).slice(0, 200)}`); }
+          const env = decodeServedEnvelope(inboxEnvelopeBytes(o, 'event data'), 'event envelope');
+          if (env.recipient !== keys.account) fail('foreign-envelope-served', `event envelope is for ${JSON.stringify(env.recipient)}, not ${keys.account}`);
+          await printLine({ id: ev.id, cursor: o.cursor, envelopeId: hex(env.id) });
+          received++;
+        }
+        if (received >= n) return;
+      }
+      fail('stream-closed', `the server ended the stream after ${received} of ${n} events`);
+    } catch (e) {
+      if (timedOut) failWith(4, 'timeout', `${received} of ${n} events after ${timeoutMs} ms`);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+      ac.abort();
+    }
+  },
+
+  async 'api-revoke'(argv) {
+    const { opts, positional } = parseArgs(argv, { server: 'one', 'wallet-key': 'one', dir: 'one', 'revoked-at': 'one' });
+    noPositional(positional);
+    const wallet = new Wallet(parseKeyArg(need(opts, 'wallet-key'), '--wallet-key'));
+    const keys = loadKeysFromOpts(opts);
+    const revocation = await buildRevocation(wallet, keys.account, keys.installation, opts['revoked-at']);
+    const res = await send({
+      server: need(opts, 'server'), method: 'POST', path: '/v1/revocations',
+      headers: { 'content-type': 'application/json', accept: 'application/json' }, body: utf8.encode(JSON.stringify(revocation)),
+    });
+    const j = await expectJson(res, [200], { allowEmpty: true });
+    if (j !== undefined) printJson(j);
+  },
+
+  async 'api-consent'(argv) {
+    const { opts, positional } = parseArgs(argv, { server: 'one', dir: 'one', kind: 'one', subject: 'one', state: 'one', 'decided-at': 'one' });
+    noPositional(positional);
+    const keys = loadKeysFromOpts(opts);
+    const kind = need(opts, 'kind');
+    if (kind !== 'sender' && kind !== 'domain') fail('usage', '--kind must be sender or domain');
+    const state = need(opts, 'state');
+    if (state !== 'allow' && state !== 'deny') fail('usage', '--state must be allow or deny');
+    const decidedAt = formatTime(opts['decided-at'] !== undefined ? timeArg(opts['decided-at'], '--decided-at') : nowSecs());
+    const body = utf8.encode(JSON.stringify({ kind, subject: need(opts, 'subject'), state, decidedAt }));
+    const res = await send({
+      server: need(opts, 'server'), method: 'PUT', path: '/v1/consent',
+      headers: { 'content-type': 'application/json', accept: 'application/json' }, body, keys,
+    });
+    const j = await expectJson(res, [200, 201, 204], { allowEmpty: true });
+    if (j !== undefined) printJson(j);
+  },
+
+  async 'api-request'(argv) {
+    const { opts, positional } = parseArgs(argv, {
+      server: 'one', dir: 'one', method: 'one', path: 'one', 'body-file': 'one', 'content-type': 'one', time: 'one',
+      'tamper-signature': 'flag', 'sign-path': 'one', authorization: 'one', header: 'many', 'timeout-ms': 'one',
+    });
+    noPositional(positional);
+    const keys = opts.dir !== undefined ? loadKeys(opts.dir) : undefined;
+    if (!keys && (opts.time !== undefined || opts['tamper-signature'] || opts['sign-path'] !== undefined)) {
+      fail('usage', '--time, --sign-path and --tamper-signature need --dir (an installation to sign with)');
+    }
+    if (keys && opts.authorization !== undefined) fail('usage', 'give --dir (sign) or --authorization (literal header), not both');
+    const headers = {};
+    for (const h of opts.header || []) {
+      const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):\s*(.*)$/.exec(h);
+      if (!m) fail('usage', `--header must be "Name: value": ${JSON.stringify(h)}`);
+      headers[m[1].toLowerCase()] = m[2];
+    }
+    if (opts['content-type'] !== undefined) headers['content-type'] = opts['content-type'];
+    const body = opts['body-file'] !== undefined ? readBytes(opts['body-file'], 'body file') : undefined;
+    const timeoutMs = opts['timeout-ms'] !== undefined ? opts['timeout-ms'] : '10000';
+    if (!/^\d+$/.test(timeoutMs) || Number(timeoutMs) < 1) fail('usage', '--timeout-ms must be a positive integer');
+    const ac = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; ac.abort(); }, Number(timeoutMs));
+    try {
+      const method = wireMethod(need(opts, 'method'));
+      if (body !== undefined && (method === 'GET' || method === 'HEAD')) fail('usage', 'fetch cannot send a body with GET or HEAD');
+      const res = await send({
+        server: need(opts, 'server'), method, path: need(opts, 'path'), headers, body, keys,
+        time: opts.time !== undefined ? parseUnixTime(opts.time) : undefined,
+        tamper: !!opts['tamper-signature'], signPath: opts['sign-path'], authHeader: opts.authorization, signal: ac.signal,
+      });
+      const text = await readText(res);
+      await writeStdout(`${res.status} ${text}\n`);
+    } catch (e) {
+      if (timedOut) failWith(4, 'timeout', `no complete answer after ${timeoutMs} ms`);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
   },
 };
 
@@ -618,6 +1122,6 @@ main().then(
   () => { process.exitCode = 0; },
   (e) => {
     process.stderr.write(oneLine(e instanceof CliError ? e.message : `error: ${e && e.message ? e.message : e}`) + '\n');
-    process.exitCode = 1;
+    process.exitCode = e instanceof CliError ? e.exitCode : 1;
   },
 );

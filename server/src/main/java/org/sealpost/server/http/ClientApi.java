@@ -22,6 +22,7 @@ import org.sealpost.identity.MailAddress;
 import org.sealpost.identity.MalformedException;
 import org.sealpost.identity.ProtocolTime;
 import org.sealpost.identity.envelope.Envelope;
+import org.sealpost.identity.installation.InstallationId;
 import org.sealpost.identity.installation.SigningPublicKey;
 import org.sealpost.server.Problem;
 import org.sealpost.server.consent.Consent;
@@ -98,14 +99,14 @@ final class ClientApi {
 
   /** {@code POST /v1/bundles}: 201 new, 200 known. */
   void publishBundle(Context ctx) {
-    var bundle = parse(() -> BundleJson.parse(ctx.body()), "invalid_bundle");
+    var bundle = parse(() -> BundleJson.parse(utf8(ctx)), "invalid_bundle");
     Directory.Publication publication = directory.publish(bundle);
     json(ctx, publication == Directory.Publication.CREATED ? 201 : 200, BundleJson.toNode(bundle));
   }
 
   /** {@code POST /v1/revocations}. */
   void publishRevocation(Context ctx) {
-    var revocation = parse(() -> RevocationJson.parse(ctx.body()), "invalid_revocation");
+    var revocation = parse(() -> RevocationJson.parse(utf8(ctx)), "invalid_revocation");
     directory.revoke(revocation);
     json(ctx, 200, RevocationJson.toNode(revocation));
   }
@@ -189,7 +190,8 @@ final class ClientApi {
     ObjectNode body = JSON.createObjectNode();
     ArrayNode envelopes = body.putArray("envelopes");
     page.envelopes().forEach(e -> envelopes.add(inboxEntry(e)));
-    page.next().ifPresentOrElse(c -> body.put("next", c.encode()), () -> body.putNull("next"));
+    // Always a string: at the very start, the cursor before the first envelope.
+    body.put("next", page.next().orElse(Cursor.START).encode());
     json(ctx, 200, body);
   }
 
@@ -205,11 +207,17 @@ final class ClientApi {
           "the inbox stream is Server-Sent Events: send Accept: text/event-stream");
     }
     InstallationAuth.Caller caller = authenticate(ctx);
+    // An EventSource reconnects to the same URL with a newer Last-Event-ID: that one wins.
     String resumeFrom =
-        Optional.ofNullable(ctx.queryParam("after")).orElse(ctx.header("Last-Event-ID"));
+        Optional.ofNullable(ctx.header("Last-Event-ID")).orElse(ctx.queryParam("after"));
     Optional<Cursor> after = cursor(resumeFrom);
     Account account = caller.bundle().account();
-    new SseHandler(client -> streams.open(client, account, after)).handle(ctx);
+    InstallationId installation = caller.bundle().installation();
+    new SseHandler(
+            client ->
+                streams.open(
+                    client, account, after, () -> directory.activeBundle(installation).isPresent()))
+        .handle(ctx);
   }
 
   /** {@code PUT /v1/consent}: an installation records an allow or deny decision. */
@@ -262,6 +270,11 @@ final class ClientApi {
     ArrayNode records = body.putArray("records");
     consent.of(caller.bundle().account()).forEach(r -> records.add(consentNode(r)));
     json(ctx, 200, body);
+  }
+
+  /** JSON bodies are UTF-8 (§7), whatever charset a Content-Type parameter claims. */
+  private static String utf8(Context ctx) {
+    return new String(ctx.bodyAsBytes(), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   static ObjectNode inboxEntry(StoredEnvelope envelope) {

@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.sealpost.identity.Account;
 import org.sealpost.server.inbox.InboxListener;
 import org.sealpost.server.inbox.Inboxes;
@@ -40,11 +41,13 @@ final class InboxStreams implements InboxListener, AutoCloseable {
     final SseClient client;
     final Account account;
     volatile Optional<Cursor> cursor;
+    final BooleanSupplier authorized;
     final AtomicBoolean running = new AtomicBoolean();
     final AtomicBoolean dirty = new AtomicBoolean();
 
-    Stream(SseClient client, Account account, Optional<Cursor> cursor) {
+    Stream(SseClient client, Account account, Optional<Cursor> cursor, BooleanSupplier authorized) {
       this.client = client;
+      this.authorized = authorized;
       this.account = account;
       this.cursor = cursor;
     }
@@ -70,6 +73,10 @@ final class InboxStreams implements InboxListener, AutoCloseable {
     }
 
     private void pushAll() {
+      if (!authorized.getAsBoolean()) {
+        client.close(); // revoked or expired since it connected
+        return;
+      }
       while (!client.terminated()) {
         InboxPage page = inboxes.read(account, cursor, PAGE, PAGE_BYTES);
         for (StoredEnvelope envelope : page.envelopes()) {
@@ -89,9 +96,12 @@ final class InboxStreams implements InboxListener, AutoCloseable {
     heartbeats.scheduleWithFixedDelay(this::heartbeat, 15, 15, TimeUnit.SECONDS);
   }
 
-  /** Serves one stream until the client goes away. */
-  void open(SseClient client, Account account, Optional<Cursor> after) {
-    Stream stream = new Stream(client, account, after);
+  /**
+   * Serves one stream until the client goes away, or {@code authorized} turns false (checked each
+   * time the stream wakes).
+   */
+  void open(SseClient client, Account account, Optional<Cursor> after, BooleanSupplier authorized) {
+    Stream stream = new Stream(client, account, after, authorized);
     streams.computeIfAbsent(account, a -> ConcurrentHashMap.newKeySet()).add(stream);
     metrics.streamOpened();
     client.onClose(

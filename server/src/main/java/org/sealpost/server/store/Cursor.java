@@ -9,6 +9,9 @@ import java.util.Optional;
  * hold it as an opaque string ({@link #encode()}); only this class reads it.
  */
 public record Cursor(long sequence) implements Comparable<Cursor> {
+  /** Before the first envelope: stores number envelopes from 1. */
+  public static final Cursor START = new Cursor(0);
+
   public Cursor {
     if (sequence < 0) {
       throw new IllegalArgumentException("sequence: " + sequence + " (expected: >= 0)");

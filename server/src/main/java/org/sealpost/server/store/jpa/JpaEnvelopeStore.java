@@ -39,15 +39,20 @@ import org.sealpost.server.store.jpa.Database.LockSpace;
  * bodies of just those, so a page of a few large envelopes does not load the rest of the limit.
  */
 public final class JpaEnvelopeStore implements EnvelopeStore {
-  /** The page's sequences and sizes; a range scan of envelopes_recipient_sequence. */
+  /**
+   * The page's sequences and sizes: a range scan of the {@code (recipient, sequence)} primary key.
+   * Ordered by both columns although recipient is fixed: H2 uses the index's order only when the
+   * ORDER BY names its columns from the first (with just {@code sequence} it reads the whole inbox
+   * and sorts it); PostgreSQL drops the constant column and plans the same either way.
+   */
   static final String PAGE_SQL =
       "SELECT sequence, size FROM envelopes"
-          + " WHERE recipient = ? AND sequence > ? ORDER BY sequence LIMIT ?";
+          + " WHERE recipient = ? AND sequence > ? ORDER BY recipient, sequence LIMIT ?";
 
-  /** The chosen envelopes, whole; the same index, bounded on both sides. */
+  /** The chosen envelopes, whole: the same index, bounded on both sides. */
   static final String BODIES_SQL =
       "SELECT sequence, recipient, envelope_id, body, size, received_at FROM envelopes"
-          + " WHERE recipient = ? AND sequence > ? AND sequence <= ? ORDER BY sequence";
+          + " WHERE recipient = ? AND sequence > ? AND sequence <= ? ORDER BY recipient, sequence";
 
   private final Database database;
 
