@@ -46,9 +46,9 @@ CREATE TABLE revocations (
 -- Read together with bundles_account whenever an account's bundles are checked.
 CREATE INDEX revocations_account ON revocations (account);
 
--- Inboxes: envelopes for accounts homed here, the serialized Envelope exactly as stored
--- (PROTOCOL.md §3.3). sequence is the store's cursor: it grows with every stored envelope and is
--- shared by all inboxes (never dense per account).
+-- Inboxes: envelopes for accounts homed here, the serialized Envelope as stored (PROTOCOL.md §3.3).
+-- sequence is the store's cursor: it grows with every stored envelope and is shared by all inboxes
+-- (never dense per account); an identity, so unique on its own.
 CREATE TABLE envelopes (
     sequence    BIGINT GENERATED ALWAYS AS IDENTITY,
     recipient   VARCHAR(42)              NOT NULL,
@@ -56,7 +56,14 @@ CREATE TABLE envelopes (
     body        BYTEA                    NOT NULL,
     size        INTEGER                  NOT NULL,
     received_at TIMESTAMP WITH TIME ZONE NOT NULL,
-    CONSTRAINT envelopes_pk PRIMARY KEY (sequence),
+    -- The inbox index: WHERE recipient = ? AND sequence > ? ORDER BY recipient, sequence LIMIT n
+    -- is a range scan that starts at the cursor and stops after n entries, already in order, so a
+    -- page costs the same in an inbox of a million envelopes as in one of a thousand (no sort, no
+    -- OFFSET). It is the primary key, and there is deliberately no index on sequence alone: with
+    -- one, PostgreSQL reads a large inbox's newest page by walking that index from the cursor and
+    -- filtering on recipient, which for a reader that is already up to date means reading every
+    -- later envelope of every other inbox.
+    CONSTRAINT envelopes_pk PRIMARY KEY (recipient, sequence),
     -- Deduplication (§3.3, §8): a retried delivery of the same (recipient, id) is not stored twice,
     -- even when two copies arrive at once. Also finds the first copy's cursor for a duplicate.
     CONSTRAINT envelopes_recipient_envelope_id UNIQUE (recipient, envelope_id),
@@ -64,11 +71,6 @@ CREATE TABLE envelopes (
     CONSTRAINT envelopes_envelope_id_length CHECK (octet_length(envelope_id) = 16),
     CONSTRAINT envelopes_size CHECK (size = octet_length(body))
 );
--- Reading an inbox: WHERE recipient = ? AND sequence > ? ORDER BY sequence LIMIT n is a range
--- scan of this index that starts at the cursor and stops after n entries, already in order, so a
--- page costs the same in an inbox of a million envelopes as in one of a thousand (no sort, no
--- OFFSET). count(recipient) is an index range scan too.
-CREATE INDEX envelopes_recipient_sequence ON envelopes (recipient, sequence);
 
 -- Federation's durable outbound queue (PROTOCOL.md §8): envelopes for accounts homed elsewhere,
 -- kept until the destination answers stored or duplicate.

@@ -35,13 +35,16 @@ public final class Envelope {
   private final EnvelopeId id;
   private final Account recipient;
   private final List<InstallationId> wrapInstallations;
+  private final byte[] serialized;
 
   private Envelope(
       org.sealpost.identity.envelope.proto.Envelope message,
       EnvelopeId id,
       Account recipient,
-      List<InstallationId> wrapInstallations) {
+      List<InstallationId> wrapInstallations,
+      byte[] serialized) {
     this.message = message;
+    this.serialized = serialized;
     this.id = id;
     this.recipient = recipient;
     this.wrapInstallations = wrapInstallations;
@@ -57,10 +60,14 @@ public final class Envelope {
       throw new MalformedException(
           "envelope: not a valid protobuf Envelope (" + e.getMessage() + ")");
     }
-    return of(message);
+    return of(message, serialized.clone());
   }
 
-  static Envelope of(org.sealpost.identity.envelope.proto.Envelope message)
+  /**
+   * Checks a message's shape; {@code serialized} is the bytes it was parsed from, kept so that what
+   * is stored and relayed is exactly what the sender sent (a re-encoding could differ).
+   */
+  static Envelope of(org.sealpost.identity.envelope.proto.Envelope message, byte[] serialized)
       throws MalformedException {
     if (message.getVersion() != VERSION) {
       throw new MalformedException(
@@ -100,7 +107,11 @@ public final class Envelope {
       requireLength("key wrap wrapped_key", wrap.getWrappedKey(), WRAPPED_KEY_LENGTH);
     }
     return new Envelope(
-        message, EnvelopeId.of(message.getId().toByteArray()), recipient, List.copyOf(seen));
+        message,
+        EnvelopeId.of(message.getId().toByteArray()),
+        recipient,
+        List.copyOf(seen),
+        serialized);
   }
 
   private static void requireLength(String field, ByteString value, int length)
@@ -130,12 +141,12 @@ public final class Envelope {
   }
 
   public int size() {
-    return message.getSerializedSize();
+    return serialized.length;
   }
 
-  /** The serialized {@code Envelope}, as sent and stored. */
+  /** The serialized {@code Envelope}, byte for byte as received (or as sealed). */
   public byte[] toByteArray() {
-    return message.toByteArray();
+    return serialized.clone();
   }
 
   org.sealpost.identity.envelope.proto.Envelope message() {

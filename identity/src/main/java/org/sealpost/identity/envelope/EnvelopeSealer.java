@@ -78,7 +78,8 @@ public final class EnvelopeSealer {
       envelope.addWraps(wrap(bundle, info, contentKey));
     }
     try {
-      return Envelope.of(envelope.build());
+      var message = envelope.build();
+      return Envelope.of(message, message.toByteArray());
     } catch (MalformedException e) {
       throw new IllegalStateException("sealed an envelope that does not parse", e);
     }

@@ -92,6 +92,22 @@ class EnvelopeTest {
   }
 
   @Test
+  void theBytesReceivedAreKeptExactlyEvenWhenEncodedDifferently() throws Exception {
+    byte[] genuine = sealFromAliceToBob().toByteArray();
+    // The same envelope with a field from a later protocol version appended (field 99, varint 1).
+    byte[] extended = java.util.Arrays.copyOf(genuine, genuine.length + 3);
+    extended[genuine.length] = (byte) 0x98;
+    extended[genuine.length + 1] = 0x06;
+    extended[genuine.length + 2] = 0x01;
+
+    Envelope parsed = Envelope.parse(extended);
+
+    assertThat(parsed.toByteArray()).isEqualTo(extended);
+    assertThat(parsed.size()).isEqualTo(extended.length);
+    assertThat(openerFor(bob.account(), bobPhone).open(parsed, directory).mime()).isEqualTo(MIME);
+  }
+
+  @Test
   void gatewayMailVerifiesAgainstTheGatewaysServerKey() throws Exception {
     SigningKeys serverKey = SigningKeys.generate(RANDOM);
     Domain gateway = domain("bob.example");

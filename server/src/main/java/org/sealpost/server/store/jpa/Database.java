@@ -41,7 +41,8 @@ public final class Database implements AutoCloseable {
   /**
    * H2 defaults that an explicit URL setting overrides. DB_CLOSE_ON_EXIT=FALSE: {@link #close()}
    * closes the database after the pool, not H2's own shutdown hook while requests still run.
-   * LOCK_TIMEOUT: H2's one second is too short for writers that queue on a busy row.
+   * LOCK_TIMEOUT: H2's two seconds are short for a writer that waits on a row another has just
+   * inserted.
    */
   private static final Map<String, String> H2_DEFAULTS =
       orderedMap("DB_CLOSE_ON_EXIT", "FALSE", "LOCK_TIMEOUT", "10000");
@@ -112,8 +113,10 @@ public final class Database implements AutoCloseable {
       vendor = Vendor.H2;
       url = withH2Settings(jdbcUrl);
     } else {
+      // Only the scheme: the rest of a URL may hold a password.
+      String scheme = jdbcUrl.substring(0, Math.max(0, jdbcUrl.indexOf(':', 5)));
       throw new IllegalArgumentException(
-          "jdbcUrl: '" + jdbcUrl + "' (expected: jdbc:postgresql:… or jdbc:h2:…)");
+          "jdbcUrl: '" + scheme + ":…' (expected: jdbc:postgresql:… or jdbc:h2:…)");
     }
 
     HikariConfig pool = new HikariConfig();
@@ -192,7 +195,7 @@ public final class Database implements AutoCloseable {
     return vendor;
   }
 
-  /** One read-only unit of work in a transaction of its own. */
+  /** One unit of work that only reads, in a transaction of its own. */
   <R> R read(Function<StatelessSession, R> work) {
     return sessionFactory.fromStatelessTransaction(work);
   }

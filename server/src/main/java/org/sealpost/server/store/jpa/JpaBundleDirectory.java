@@ -17,6 +17,8 @@ import org.sealpost.server.store.BundleDirectory;
  * Hibernate's {@code StatelessSession} (one short transaction per call; nothing for a persistence
  * context to do). The first bundle or revocation of an installation wins: an add looks first, and a
  * concurrent add of the same installation that loses the race on the primary key answers false.
+ * Lists are oldest first by the signed time ({@code issuedAt}, {@code revokedAt}), then by
+ * installation id.
  */
 public final class JpaBundleDirectory implements BundleDirectory {
   private final Database database;

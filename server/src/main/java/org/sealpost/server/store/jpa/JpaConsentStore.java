@@ -22,7 +22,7 @@ import org.sealpost.server.store.jpa.Database.LockSpace;
  * are kept to the microsecond, the precision both databases store; {@link #put} returns them so.
  */
 public final class JpaConsentStore implements ConsentStore {
-  /** The port's order: kind as declared (senders, then domains), then subject by code point. */
+  /** The port's order: kind as declared (senders, then domains), then subject as Java orders it. */
   private static final Comparator<ConsentRecord> ORDER =
       Comparator.comparing(ConsentRecord::kind).thenComparing(ConsentRecord::subject);
 

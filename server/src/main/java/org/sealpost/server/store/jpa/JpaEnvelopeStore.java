@@ -34,9 +34,9 @@ import org.sealpost.server.store.jpa.Database.LockSpace;
  * Outcome#DUPLICATE} with its cursor. The unique constraint on {@code (recipient, envelope_id)}
  * stays as the backstop.
  *
- * <p>Reading is a keyset query on the {@code (recipient, sequence)} index, never OFFSET, in two
- * steps: sequences and sizes first, to decide how many envelopes fit in {@code maxBytes}, then the
- * bodies of just those, so a page of a few large envelopes does not load the rest of the limit.
+ * <p>Reading is a keyset query on the {@code (recipient, sequence)} primary key, never OFFSET, in
+ * two steps: sequences and sizes first, to decide how many envelopes fit in {@code maxBytes}, then
+ * the bodies of just those, so a page of a few large envelopes does not load the rest of the limit.
  */
 public final class JpaEnvelopeStore implements EnvelopeStore {
   /**
