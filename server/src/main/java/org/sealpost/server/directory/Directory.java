@@ -65,6 +65,8 @@ public final class Directory {
       throw Problem.invalid("invalid_bundle", "the bundle is not valid: " + invalid);
     }
     if (store.find(bundle.installation()).isPresent()) {
+      // Known keys: a later-expiring link of the same account renews it, anything else is a repeat.
+      store.add(bundle, clock.instant());
       return Publication.KNOWN;
     }
     long active = active(store.bundlesOf(bundle.account()), revocations).size();

@@ -16,7 +16,11 @@ import org.sealpost.identity.installation.Revocation;
  */
 public interface BundleDirectory {
 
-  /** Adds {@code bundle} unless its installation is known; true if it was added. */
+  /**
+   * Adds {@code bundle}, or renews the stored bundle of its installation when this one names the
+   * same account and expires later (a wallet re-signing the link of the same keys). True if it was
+   * stored.
+   */
   boolean add(Bundle bundle, Instant receivedAt);
 
   Optional<Bundle> find(InstallationId installation);
@@ -24,7 +28,10 @@ public interface BundleDirectory {
   /** Every bundle of {@code account}, valid or not, oldest first. */
   List<Bundle> bundlesOf(Account account);
 
-  /** Adds {@code revocation} unless that installation already has one; true if it was added. */
+  /**
+   * Adds {@code revocation}, or replaces the stored revocation of its installation when this one
+   * takes effect earlier: the earliest revocation wins. True if it was stored.
+   */
   boolean addRevocation(Revocation revocation, Instant receivedAt);
 
   /** Every revocation of {@code account}'s installations. */

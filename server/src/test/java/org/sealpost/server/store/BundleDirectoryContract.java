@@ -60,17 +60,32 @@ public interface BundleDirectoryContract {
   }
 
   @Test
-  default void theFirstBundleOfAnInstallationStays() {
+  default void aRelinkThatExpiresLaterRenewsTheBundle() {
     WalletKey wallet = randomWallet();
     InstallationKeys keys = InstallationKeys.generate(Fixtures.RANDOM);
     Bundle first = bundle(wallet, keys, NOW);
-    Bundle relinked = bundle(wallet, keys, NOW.plus(Duration.ofDays(1)));
+    Bundle renewed = bundle(wallet, keys, NOW.plus(Duration.ofDays(1)));
     bundleDirectory().add(first, NOW);
 
-    boolean added = bundleDirectory().add(relinked, NOW.plus(Duration.ofDays(1)));
+    boolean added = bundleDirectory().add(renewed, NOW.plus(Duration.ofDays(1)));
 
-    assertThat(added).isFalse();
-    assertThat(bundleDirectory().find(keys.id())).contains(first);
+    assertThat(added).isTrue();
+    assertThat(bundleDirectory().find(keys.id())).contains(renewed);
+    assertThat(bundleDirectory().bundlesOf(wallet.account())).containsExactly(renewed);
+  }
+
+  @Test
+  default void aBundleThatExpiresNoLaterOrNamesAnotherAccountChangesNothing() {
+    WalletKey wallet = randomWallet();
+    InstallationKeys keys = InstallationKeys.generate(Fixtures.RANDOM);
+    Bundle current = bundle(wallet, keys, NOW.plus(Duration.ofDays(1)));
+    Bundle older = bundle(wallet, keys, NOW);
+    Bundle claimedByAnother = bundle(randomWallet(), keys, NOW.plus(Duration.ofDays(2)));
+    bundleDirectory().add(current, NOW);
+
+    assertThat(bundleDirectory().add(older, NOW)).isFalse();
+    assertThat(bundleDirectory().add(claimedByAnother, NOW)).isFalse();
+    assertThat(bundleDirectory().find(keys.id())).contains(current);
   }
 
   @Test
@@ -161,19 +176,21 @@ public interface BundleDirectoryContract {
   }
 
   @Test
-  default void theFirstRevocationOfAnInstallationStays() {
+  default void theEarliestRevocationOfAnInstallationWins() {
     WalletKey wallet = randomWallet();
     Bundle bundle = bundle(wallet, NOW);
-    Revocation first = revocation(wallet, bundle.installation(), NOW.plusSeconds(10));
-    Revocation later = revocation(wallet, bundle.installation(), NOW.plusSeconds(20));
-    bundleDirectory().addRevocation(first, NOW);
+    Revocation planned = revocation(wallet, bundle.installation(), NOW.plusSeconds(20));
+    Revocation sooner = revocation(wallet, bundle.installation(), NOW.plusSeconds(10));
+    bundleDirectory().addRevocation(planned, NOW);
 
-    boolean addedAgain = bundleDirectory().addRevocation(first, NOW);
-    boolean addedLater = bundleDirectory().addRevocation(later, NOW);
+    boolean addedAgain = bundleDirectory().addRevocation(planned, NOW);
+    boolean addedSooner = bundleDirectory().addRevocation(sooner, NOW);
+    boolean addedLater = bundleDirectory().addRevocation(planned, NOW);
 
     assertThat(addedAgain).isFalse();
+    assertThat(addedSooner).isTrue();
     assertThat(addedLater).isFalse();
-    assertThat(bundleDirectory().revocationsOf(wallet.account())).containsExactly(first);
+    assertThat(bundleDirectory().revocationsOf(wallet.account())).containsExactly(sooner);
   }
 
   @Test

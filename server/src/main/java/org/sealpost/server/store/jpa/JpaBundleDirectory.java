@@ -15,10 +15,10 @@ import org.sealpost.server.store.BundleDirectory;
 /**
  * {@link BundleDirectory} on the {@code bundles} and {@code revocations} tables, through
  * Hibernate's {@code StatelessSession} (one short transaction per call; nothing for a persistence
- * context to do). The first bundle or revocation of an installation wins: an add looks first, and a
- * concurrent add of the same installation that loses the race on the primary key answers false.
- * Lists are oldest first by the signed time ({@code issuedAt}, {@code revokedAt}), then by
- * installation id.
+ * context to do). A bundle is renewed by a later-expiring one of the same account, and the earliest
+ * revocation wins: an add looks first, and a concurrent add of the same installation that loses the
+ * race on the primary key answers false. Lists are oldest first by the signed time ({@code
+ * issuedAt}, {@code revokedAt}), then by installation id.
  */
 public final class JpaBundleDirectory implements BundleDirectory {
   private final Database database;
@@ -35,11 +35,16 @@ public final class JpaBundleDirectory implements BundleDirectory {
     try {
       return database.write(
           session -> {
-            if (session.get(BundleRow.class, row.installation) != null) {
-              return false;
+            BundleRow stored = session.get(BundleRow.class, row.installation);
+            if (stored == null) {
+              session.insert(row);
+              return true;
             }
-            session.insert(row);
-            return true;
+            if (stored.account.equals(row.account) && row.expiresAt.isAfter(stored.expiresAt)) {
+              session.update(row);
+              return true;
+            }
+            return false;
           });
     } catch (ConstraintViolationException e) {
       return lostRace(e);
@@ -79,11 +84,16 @@ public final class JpaBundleDirectory implements BundleDirectory {
     try {
       return database.write(
           session -> {
-            if (session.get(RevocationRow.class, row.installation) != null) {
-              return false;
+            RevocationRow stored = session.get(RevocationRow.class, row.installation);
+            if (stored == null) {
+              session.insert(row);
+              return true;
             }
-            session.insert(row);
-            return true;
+            if (row.revokedAt.isBefore(stored.revokedAt)) {
+              session.update(row);
+              return true;
+            }
+            return false;
           });
     } catch (ConstraintViolationException e) {
       return lostRace(e);
