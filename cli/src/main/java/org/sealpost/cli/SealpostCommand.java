@@ -23,7 +23,9 @@ import picocli.CommandLine.Command;
       InstallationCommand.class,
       BundleCommand.class,
       EnvelopeCommand.class,
-      ServerCommand.class
+      ServerCommand.class,
+      UpCommand.class,
+      AccountCommand.class
     })
 final class SealpostCommand {
   /** Exit status of a command that ran and found the input wanting (invalid bundle, bad file). */

@@ -1,0 +1,180 @@
+package org.sealpost.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sealpost.client.SealpostClient;
+
+/**
+ * {@code sealpost up} and {@code sealpost account create}, as separate processes, as a user runs
+ * them.
+ */
+class UpAccountIT {
+  private static final String LAUNCHER = System.getProperty("sealpost.launcher");
+  private static final String INTEROP = System.getProperty("sealpost.interop");
+  private static final String ALICE_KEY =
+      "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+  private static final String ALICE = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
+  private static final String BOB_KEY =
+      "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+  private static final String BOB = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
+
+  @TempDir Path work;
+  private Process up;
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    if (up != null) {
+      up.destroy();
+      up.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void accountsAreCreatedWithAWalletKeyOrAnExternalSignatureAndNoSecretIsStoredInTheClear()
+      throws Exception {
+    Path data = work.resolve("data");
+    int httpPort = freePort();
+    Command early = sealpost("account", "create", "--data", data.toString(), "--address", BOB);
+    assertThat(early.exitCode()).isEqualTo(1);
+    assertThat(early.stderr()).contains("no running 'sealpost up'");
+
+    up =
+        new ProcessBuilder(
+                LAUNCHER,
+                "up",
+                "--data",
+                data.toString(),
+                "--http-port",
+                String.valueOf(httpPort),
+                "--imap-port",
+                String.valueOf(freePort()))
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve("up.log").toFile())
+            .start();
+    awaitFile(data.resolve("bridge").resolve("admin.json"));
+    Path keyFile = Files.writeString(work.resolve("alice.key"), "0x" + ALICE_KEY + "\n");
+
+    Command alice =
+        sealpost(
+            "account",
+            "create",
+            "--data",
+            data.toString(),
+            "--wallet-key-file",
+            keyFile.toString());
+    Command text = sealpost("account", "create", "--data", data.toString(), "--address", BOB);
+    Path textFile = Files.write(work.resolve("bob.txt"), text.stdout());
+    String wrongSignature =
+        node("sign-text", "--wallet-key", ALICE_KEY, "--text-file", textFile.toString());
+    Command refused =
+        sealpost(
+            "account",
+            "create",
+            "--data",
+            data.toString(),
+            "--address",
+            BOB,
+            "--signature",
+            wrongSignature);
+    String rightSignature =
+        node("sign-text", "--wallet-key", BOB_KEY, "--text-file", textFile.toString());
+    Command bob =
+        sealpost(
+            "account",
+            "create",
+            "--data",
+            data.toString(),
+            "--address",
+            BOB,
+            "--signature",
+            rightSignature);
+
+    assertThat(alice.exitCode()).as("%s", alice).isZero();
+    JsonNode aliceJson = new ObjectMapper().readTree(alice.stdout());
+    assertThat(aliceJson.path("account").asText()).isEqualTo(ALICE);
+    assertThat(aliceJson.path("mail").asText()).isEqualTo(ALICE + "@localhost");
+    assertThat(aliceJson.path("password").asText()).matches("[a-z2-9]{5}(-[a-z2-9]{5}){3}");
+    assertThat(aliceJson.path("imap").path("port").isInt()).isTrue();
+    assertThat(aliceJson.path("smtp").path("security").asText()).isEqualTo("STARTTLS");
+    assertThat(text.stdoutText())
+        .startsWith("Sealpost wants you to link a new installation to your inbox.")
+        .contains("Account: " + BOB);
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.stderr())
+        .startsWith("sealpost: the signature is by " + ALICE + ", not by " + BOB);
+    assertThat(bob.exitCode()).as("%s", bob).isZero();
+    String bobPassword = new ObjectMapper().readTree(bob.stdout()).path("password").asText();
+
+    SealpostClient client =
+        new SealpostClient(URI.create("http://127.0.0.1:" + httpPort), Clock.systemUTC());
+    assertThat(client.bundles(ALICE).bundles()).hasSize(1);
+    assertThat(client.bundles(BOB).bundles()).hasSize(1);
+    for (String secret :
+        List.of(aliceJson.path("password").asText(), bobPassword, ALICE_KEY, BOB_KEY)) {
+      assertThat(filesContaining(data, secret)).as("files holding a secret").isEmpty();
+    }
+  }
+
+  private static List<Path> filesContaining(Path dir, String secret) throws IOException {
+    byte[] needle = secret.getBytes(StandardCharsets.US_ASCII);
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).filter(f -> contains(f, needle)).toList();
+    }
+  }
+
+  private static boolean contains(Path file, byte[] needle) {
+    try {
+      byte[] bytes = Files.readAllBytes(file);
+      outer:
+      for (int i = 0; i + needle.length <= bytes.length; i++) {
+        for (int j = 0; j < needle.length; j++) {
+          if (bytes[i + j] != needle[j]) {
+            continue outer;
+          }
+        }
+        return true;
+      }
+      return false;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void awaitFile(Path file) throws InterruptedException {
+    for (int i = 0; i < 600 && !Files.exists(file); i++) {
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+    assertThat(file).exists();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private Command sealpost(String... args) {
+    return Command.run(work, Command.args(LAUNCHER, args));
+  }
+
+  private String node(String... args) {
+    List<String> command = Command.args("node", INTEROP);
+    command.addAll(List.of(args));
+    return Command.run(work, command).stdoutText().strip();
+  }
+}
