@@ -70,6 +70,7 @@ final class ServerCommand implements Callable<Integer> {
       loader.file(file);
     }
     loader.environment(System.getenv());
+    loader.set("data-dir", data.toString(), "--data"); // flags win over the file and environment
     loader.set("domain", domain, "--domain");
     loader.set("http.port", httpPort == null ? null : httpPort.toString(), "--http-port");
     return loader.load();

@@ -116,7 +116,9 @@ public final class HomeServer implements AutoCloseable {
           ? Database.open(db.jdbcUrl().get(), db.user(), db.password(), db.poolSize())
           : Database.h2File(config.dataDir());
     } catch (RuntimeException e) {
-      throw new StartupException("cannot open the database (" + db + "): " + rootMessage(e), e);
+      // The URL is not repeated here: it may carry a password.
+      String which = db.jdbcUrl().isPresent() ? "the configured database" : "the embedded database";
+      throw new StartupException("cannot open " + which + ": " + rootMessage(e), e);
     }
   }
 

@@ -27,6 +27,9 @@ public final class ConfigLoader {
   public static final String FILE_NAME = "sealpost.properties";
   private static final String ENV_PREFIX = "SEALPOST_";
 
+  /** Variables of the ./sealpost launcher itself, not settings. */
+  private static final Set<String> LAUNCHER_VARIABLES = Set.of("SEALPOST_JAVA_OPTS");
+
   /** Every key and its default; docs/configuration.md mirrors this table. */
   static final Map<String, String> DEFAULTS = defaults();
 
@@ -85,7 +88,7 @@ public final class ConfigLoader {
   /** Layers {@code SEALPOST_*} variables: {@code SEALPOST_HTTP_PORT} sets {@code http.port}. */
   public ConfigLoader environment(Map<String, String> environment) throws ConfigException {
     for (Map.Entry<String, String> entry : environment.entrySet()) {
-      if (!entry.getKey().startsWith(ENV_PREFIX)) {
+      if (!entry.getKey().startsWith(ENV_PREFIX) || LAUNCHER_VARIABLES.contains(entry.getKey())) {
         continue;
       }
       String key = keyOf(entry.getKey());

@@ -44,6 +44,7 @@ final class InboxStreams implements InboxListener, AutoCloseable {
     final BooleanSupplier authorized;
     final AtomicBoolean running = new AtomicBoolean();
     final AtomicBoolean dirty = new AtomicBoolean();
+    final AtomicBoolean ping = new AtomicBoolean();
 
     Stream(SseClient client, Account account, Optional<Cursor> cursor, BooleanSupplier authorized) {
       this.client = client;
@@ -72,7 +73,18 @@ final class InboxStreams implements InboxListener, AutoCloseable {
       } while (dirty.get() && !client.terminated() && running.compareAndSet(false, true));
     }
 
+    /**
+     * A keep-alive goes through the same serialized drain as events, so writes never interleave.
+     */
+    void ping() {
+      ping.set(true);
+      wake();
+    }
+
     private void pushAll() {
+      if (ping.getAndSet(false)) {
+        client.sendComment("keep-alive");
+      }
       if (!authorized.getAsBoolean()) {
         client.close(); // revoked or expired since it connected
         return;
@@ -124,10 +136,7 @@ final class InboxStreams implements InboxListener, AutoCloseable {
 
   private void heartbeat() {
     // A comment line keeps proxies from timing out idle streams and finds dead clients.
-    streams
-        .values()
-        .forEach(
-            set -> set.forEach(s -> pushers.execute(() -> s.client.sendComment("keep-alive"))));
+    streams.values().forEach(set -> set.forEach(Stream::ping));
   }
 
   @Override
