@@ -49,7 +49,6 @@ import org.sealpost.wire.BundleJson;
  * crossing between the two implementations in both directions.
  */
 class ClientApiInteropIT {
-  private static final String INTEROP = System.getProperty("sealpost.interop");
   private static final String DOMAIN = "localhost";
   private static final String ALICE_KEY =
       "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -97,9 +96,10 @@ class ClientApiInteropIT {
             "Subject: from js\r\n\r\nHallo!\r\n".getBytes(StandardCharsets.UTF_8));
     Path envelope = work.resolve("a2b.bin");
 
-    Command linked = node("api-link", "--server", url, "--dir", aliceJs.toString());
+    Command linked = Command.node(work, "api-link", "--server", url, "--dir", aliceJs.toString());
     Command sealed =
-        node(
+        Command.node(
+            work,
             "seal",
             "--dir",
             aliceJs.toString(),
@@ -110,7 +110,8 @@ class ClientApiInteropIT {
             "--out",
             envelope.toString());
     Command published =
-        node(
+        Command.node(
+            work,
             "api-publish",
             "--server",
             url,
@@ -134,13 +135,16 @@ class ClientApiInteropIT {
   @Test
   void javaPublishesAndTheIndependentClientReadsStreamsAndOpens() throws Exception {
     Path carolJs = jsInstallation("carol-js", CAROL_KEY);
-    assertThat(node("api-link", "--server", url, "--dir", carolJs.toString()).exitCode()).isZero();
+    assertThat(
+            Command.node(work, "api-link", "--server", url, "--dir", carolJs.toString()).exitCode())
+        .isZero();
     JavaInstallation alice = javaInstallation(ALICE_KEY);
     String carol = WalletKey.parse(CAROL_KEY).account().canonical();
     Path aliceBundle =
         Files.writeString(work.resolve("alice-bundle.json"), BundleJson.toJson(alice.bundle()));
     Command served =
-        node(
+        Command.node(
+            work,
             "api-bundles",
             "--server",
             url,
@@ -151,7 +155,8 @@ class ClientApiInteropIT {
     CompletableFuture<Command> stream =
         CompletableFuture.supplyAsync(
             () ->
-                node(
+                Command.node(
+                    work,
                     "api-stream",
                     "--server",
                     url,
@@ -168,7 +173,8 @@ class ClientApiInteropIT {
     String secondId = alice.session().publish(sealTo(alice, carol, second), Optional.empty()).id();
     Command streamed = stream.get(30, TimeUnit.SECONDS);
     Command fetched =
-        node(
+        Command.node(
+            work,
             "api-fetch-open",
             "--server",
             url,
@@ -196,12 +202,15 @@ class ClientApiInteropIT {
     Path daveJs =
         jsInstallation(
             "dave-js", "7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6");
-    assertThat(node("api-link", "--server", url, "--dir", daveJs.toString()).exitCode()).isZero();
+    assertThat(
+            Command.node(work, "api-link", "--server", url, "--dir", daveJs.toString()).exitCode())
+        .isZero();
     JavaInstallation alice = javaInstallation(ALICE_KEY);
     String dave = "0x90f79bf6eb2c4f870365e785982e1f101e93b906";
 
     Command denied =
-        node(
+        Command.node(
+            work,
             "api-consent",
             "--server",
             url,
@@ -218,9 +227,10 @@ class ClientApiInteropIT {
         .publish(
             sealTo(alice, dave, "Subject: spam\r\n\r\n".getBytes(StandardCharsets.UTF_8)),
             Optional.empty());
-    Command inbox = node("api-inbox", "--server", url, "--dir", daveJs.toString());
+    Command inbox = Command.node(work, "api-inbox", "--server", url, "--dir", daveJs.toString());
     Command badSignature =
-        node(
+        Command.node(
+            work,
             "api-request",
             "--server",
             url,
@@ -232,7 +242,8 @@ class ClientApiInteropIT {
             "/v1/inbox",
             "--tamper-signature");
     Command revoked =
-        node(
+        Command.node(
+            work,
             "api-revoke",
             "--server",
             url,
@@ -240,7 +251,8 @@ class ClientApiInteropIT {
             "7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
             "--dir",
             daveJs.toString());
-    Command afterRevocation = node("api-inbox", "--server", url, "--dir", daveJs.toString());
+    Command afterRevocation =
+        Command.node(work, "api-inbox", "--server", url, "--dir", daveJs.toString());
 
     assertThat(denied.exitCode()).as("%s", denied).isZero();
     assertThat(JSON.readTree(denied.stdout()).path("state").asText()).isEqualTo("deny");
@@ -296,7 +308,8 @@ class ClientApiInteropIT {
       throw new AssertionError(e);
     }
     Command created =
-        node(
+        Command.node(
+            work,
             "keygen",
             "--dir",
             dir.toString(),
@@ -308,12 +321,6 @@ class ClientApiInteropIT {
             walletKey);
     assertThat(created.exitCode()).as("%s", created).isZero();
     return dir;
-  }
-
-  private static Command node(String... args) {
-    List<String> command = Command.args("node", INTEROP);
-    command.addAll(List.of(args));
-    return Command.run(work, command);
   }
 
   private static JsonNode readTree(String line) {

@@ -12,6 +12,31 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs a real process (the launcher, node) and keeps what it printed. */
 record Command(int exitCode, byte[] stdout, String stderr) {
+  /** The ./sealpost launcher and the independent JS implementation, set by the Failsafe config. */
+  static final String LAUNCHER = System.getProperty("sealpost.launcher");
+
+  static final String INTEROP = System.getProperty("sealpost.interop");
+
+  /** Runs {@code ./sealpost ARGS} in {@code workDir}. */
+  static Command sealpost(Path workDir, String... args) {
+    return run(workDir, args(LAUNCHER, args));
+  }
+
+  /** Runs {@code node interop/js/sealpost.mjs ARGS} in {@code workDir}. */
+  static Command node(Path workDir, String... args) {
+    List<String> command = args("node", INTEROP);
+    command.addAll(List.of(args));
+    return run(workDir, command);
+  }
+
+  /** A TCP port free on loopback right now. */
+  static int freePort() {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   static Command run(Path workDir, List<String> command) {
     try {

@@ -34,9 +34,6 @@ class CommandLineInteropIT {
   /** CRLF lines, UTF-8 and a binary part: what a mail client really writes. */
   private static final byte[] MESSAGE = message();
 
-  private static final String LAUNCHER = System.getProperty("sealpost.launcher");
-  private static final String INTEROP = System.getProperty("sealpost.interop");
-
   @TempDir Path work;
   private Path messageFile;
 
@@ -50,8 +47,9 @@ class CommandLineInteropIT {
       throws IOException {
     Path alice = linkJavaInstallation("alice", ALICE, "alice.example", ALICE_KEY);
 
-    Command ours = sealpost("bundle", "verify", alice.resolve("bundle.json").toString());
-    Command theirs = node("verify-bundle", alice.resolve("bundle.json").toString());
+    Command ours =
+        Command.sealpost(work, "bundle", "verify", alice.resolve("bundle.json").toString());
+    Command theirs = Command.node(work, "verify-bundle", alice.resolve("bundle.json").toString());
 
     assertThat(ours.exitCode()).as("%s", ours).isZero();
     assertThat(ours.stdoutText()).isEqualTo(ALICE + "\n");
@@ -63,7 +61,8 @@ class CommandLineInteropIT {
   void installationNewPrintsExactlyTheLinkTextAndKeepsKeysPrivate() throws IOException {
     Path dir = work.resolve("alice");
     Command created =
-        sealpost(
+        Command.sealpost(
+            work,
             "installation",
             "new",
             "--account",
@@ -101,7 +100,8 @@ class CommandLineInteropIT {
     byte[] before = Files.readAllBytes(alice.resolve("installation.json"));
 
     Command again =
-        sealpost(
+        Command.sealpost(
+            work,
             "installation",
             "new",
             "--account",
@@ -119,7 +119,8 @@ class CommandLineInteropIT {
   void linkRefusesASignatureByAnotherWalletAndWritesNothing() throws IOException {
     Path dir = work.resolve("alice");
     Command created =
-        sealpost(
+        Command.sealpost(
+            work,
             "installation",
             "new",
             "--account",
@@ -130,12 +131,13 @@ class CommandLineInteropIT {
             dir.toString());
     Path text = Files.write(work.resolve("text.txt"), created.stdout());
     String bobsSignature =
-        node("sign-text", "--wallet-key", BOB_KEY, "--text-file", text.toString())
+        Command.node(work, "sign-text", "--wallet-key", BOB_KEY, "--text-file", text.toString())
             .stdoutText()
             .strip();
 
     Command link =
-        sealpost("installation", "link", "--dir", dir.toString(), "--signature", bobsSignature);
+        Command.sealpost(
+            work, "installation", "link", "--dir", dir.toString(), "--signature", bobsSignature);
 
     assertUserError(link, "the wallet signature is by " + BOB + ", not by " + ALICE);
     assertThat(dir.resolve("bundle.json")).doesNotExist();
@@ -144,7 +146,8 @@ class CommandLineInteropIT {
   @Test
   void badInputGetsOneLineAndNoStackTrace() throws IOException {
     assertUserError(
-        sealpost(
+        Command.sealpost(
+            work,
             "installation",
             "new",
             "--account",
@@ -155,7 +158,8 @@ class CommandLineInteropIT {
             work.resolve("x").toString()),
         "EIP-55 checksum");
     assertUserError(
-        sealpost(
+        Command.sealpost(
+            work,
             "installation",
             "new",
             "--account",
@@ -166,7 +170,8 @@ class CommandLineInteropIT {
             work.resolve("y").toString()),
         "expected: a host name");
     assertUserError(
-        sealpost(
+        Command.sealpost(
+            work,
             "installation",
             "link",
             "--dir",
@@ -175,9 +180,11 @@ class CommandLineInteropIT {
             "0x00"),
         "no installation in");
     assertUserError(
-        sealpost("bundle", "verify", work.resolve("missing.json").toString()), "no such file");
+        Command.sealpost(work, "bundle", "verify", work.resolve("missing.json").toString()),
+        "no such file");
     assertUserError(
-        sealpost(
+        Command.sealpost(
+            work,
             "envelope",
             "open",
             "--dir",
@@ -214,8 +221,8 @@ class CommandLineInteropIT {
 
     for (Path bundle : cases) {
       String expected = bundle.getParent().getFileName().toString();
-      Command ours = sealpost("bundle", "verify", bundle.toString());
-      Command theirs = node("verify-bundle", bundle.toString());
+      Command ours = Command.sealpost(work, "bundle", "verify", bundle.toString());
+      Command theirs = Command.node(work, "verify-bundle", bundle.toString());
 
       assertThat(ours.exitCode()).as("%s: %s", expected, ours).isEqualTo(1);
       assertThat(ours.stdout()).isEmpty();
@@ -234,7 +241,8 @@ class CommandLineInteropIT {
     Path envelope = work.resolve("to-bob.bin");
 
     Command sealed =
-        sealpost(
+        Command.sealpost(
+            work,
             "envelope",
             "seal",
             "--dir",
@@ -248,7 +256,8 @@ class CommandLineInteropIT {
             "--out",
             envelope.toString());
     Command openedByJs =
-        node(
+        Command.node(
+            work,
             "open",
             "--dir",
             bobJs.toString(),
@@ -257,7 +266,8 @@ class CommandLineInteropIT {
             "--in",
             envelope.toString());
     Command openedByJava =
-        sealpost(
+        Command.sealpost(
+            work,
             "envelope",
             "open",
             "--dir",
@@ -281,7 +291,8 @@ class CommandLineInteropIT {
     Path envelope = work.resolve("from-js.bin");
 
     Command sealed =
-        node(
+        Command.node(
+            work,
             "seal",
             "--dir",
             aliceJs.toString(),
@@ -292,7 +303,8 @@ class CommandLineInteropIT {
             "--out",
             envelope.toString());
     Command opened =
-        sealpost(
+        Command.sealpost(
+            work,
             "envelope",
             "open",
             "--dir",
@@ -313,7 +325,8 @@ class CommandLineInteropIT {
     Path bob = linkJavaInstallation("bob", BOB, "bob.example", BOB_KEY);
     Path bobOther = linkJavaInstallation("bob-other", BOB, "bob.example", BOB_KEY);
     Path envelope = work.resolve("from-js.bin");
-    node(
+    Command.node(
+        work,
         "seal",
         "--dir",
         aliceJs.toString(),
@@ -347,12 +360,16 @@ class CommandLineInteropIT {
   void gatewayMailOpensWithTheGatewaysKeyOnly() throws IOException {
     Path bob = linkJavaInstallation("bob", BOB, "bob.example", BOB_KEY);
     Path keyFile = work.resolve("gateway.key");
-    String gatewayKey = node("gateway-keygen", "--out", keyFile.toString()).stdoutText().strip();
+    String gatewayKey =
+        Command.node(work, "gateway-keygen", "--out", keyFile.toString()).stdoutText().strip();
     String otherKey =
-        node("gateway-keygen", "--out", work.resolve("other.key").toString()).stdoutText().strip();
+        Command.node(work, "gateway-keygen", "--out", work.resolve("other.key").toString())
+            .stdoutText()
+            .strip();
     Path envelope = work.resolve("gateway.bin");
     Command sealed =
-        node(
+        Command.node(
+            work,
             "gateway-seal",
             "--key",
             keyFile.toString(),
@@ -366,7 +383,8 @@ class CommandLineInteropIT {
             envelope.toString());
 
     Command opened =
-        sealpost(
+        Command.sealpost(
+            work,
             "envelope",
             "open",
             "--dir",
@@ -376,7 +394,8 @@ class CommandLineInteropIT {
             "--in",
             envelope.toString());
     Command forged =
-        sealpost(
+        Command.sealpost(
+            work,
             "envelope",
             "open",
             "--dir",
@@ -407,7 +426,8 @@ class CommandLineInteropIT {
     Path out = work.resolve("out.bin");
 
     assertUserError(
-        sealpost(
+        Command.sealpost(
+            work,
             "envelope",
             "seal",
             "--dir",
@@ -420,7 +440,8 @@ class CommandLineInteropIT {
             out.toString()),
         "invalid bundle: expired");
     assertUserError(
-        sealpost(
+        Command.sealpost(
+            work,
             "envelope",
             "seal",
             "--dir",
@@ -440,7 +461,7 @@ class CommandLineInteropIT {
   @Test
   void theLauncherSaysHowToBuildWhenNothingIsBuilt() throws IOException {
     Path checkout = Files.createDirectories(work.resolve("fresh-checkout"));
-    Path launcher = Files.copy(Path.of(LAUNCHER), checkout.resolve("sealpost"));
+    Path launcher = Files.copy(Path.of(Command.LAUNCHER), checkout.resolve("sealpost"));
 
     Command run = Command.run(work, List.of(launcher.toString(), "--help"));
 
@@ -450,7 +471,8 @@ class CommandLineInteropIT {
 
   private void assertOpenFails(Path dir, Path senderBundle, Path envelope, String reason) {
     Command open =
-        sealpost(
+        Command.sealpost(
+            work,
             "envelope",
             "open",
             "--dir",
@@ -475,15 +497,24 @@ class CommandLineInteropIT {
       throws IOException {
     Path dir = work.resolve(name);
     Command created =
-        sealpost(
-            "installation", "new", "--account", account, "--home", home, "--dir", dir.toString());
+        Command.sealpost(
+            work,
+            "installation",
+            "new",
+            "--account",
+            account,
+            "--home",
+            home,
+            "--dir",
+            dir.toString());
     assertThat(created.exitCode()).as("%s", created).isZero();
     Path text = Files.write(work.resolve(name + ".txt"), created.stdout());
     Command signature =
-        node("sign-text", "--wallet-key", walletKey, "--text-file", text.toString());
+        Command.node(work, "sign-text", "--wallet-key", walletKey, "--text-file", text.toString());
     assertThat(signature.exitCode()).as("%s", signature).isZero();
     Command link =
-        sealpost(
+        Command.sealpost(
+            work,
             "installation",
             "link",
             "--dir",
@@ -499,7 +530,8 @@ class CommandLineInteropIT {
   private Path jsInstallation(String name, String account, String walletKey) {
     Path dir = work.resolve(name);
     Command created =
-        node(
+        Command.node(
+            work,
             "keygen",
             "--dir",
             dir.toString(),
@@ -517,7 +549,8 @@ class CommandLineInteropIT {
       String reason, String account, String walletKey, Instant issuedAt, Instant expiresAt) {
     Path dir = work.resolve("bundles").resolve(reason);
     Command created =
-        node(
+        Command.node(
+            work,
             "keygen",
             "--dir",
             dir.toString(),
@@ -556,7 +589,7 @@ class CommandLineInteropIT {
         Files.writeString(work.resolve("id-mismatch.txt"), text, StandardCharsets.UTF_8);
     bundle.put(
         "walletSignature",
-        node("sign-text", "--wallet-key", BOB_KEY, "--text-file", textFile.toString())
+        Command.node(work, "sign-text", "--wallet-key", BOB_KEY, "--text-file", textFile.toString())
             .stdoutText()
             .strip());
     Path file =
@@ -578,16 +611,6 @@ class CommandLineInteropIT {
             .resolve("bundle.json");
     Files.writeString(file, bundle.toPrettyString());
     return file;
-  }
-
-  private Command sealpost(String... args) {
-    return Command.run(work, Command.args(LAUNCHER, args));
-  }
-
-  private Command node(String... args) {
-    List<String> command = Command.args("node", INTEROP);
-    command.addAll(List.of(args));
-    return Command.run(work, command);
   }
 
   private static byte[] message() {

@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +39,6 @@ import org.sealpost.identity.wallet.WalletKey;
  * a request is still arriving, restarted on the same data directory.
  */
 class ServerProcessIT {
-  private static final String LAUNCHER = System.getProperty("sealpost.launcher");
   private static final Clock CLOCK = Clock.systemUTC();
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -56,7 +54,7 @@ class ServerProcessIT {
 
   @Test
   void sigtermLetsTheRequestInFlightFinishAndARestartKeepsEverything() throws Exception {
-    int port = freePort();
+    int port = Command.freePort();
     Path data = work.resolve("data");
     process = start(data, port);
     SealpostClient client = new SealpostClient(URI.create("http://127.0.0.1:" + port), CLOCK);
@@ -119,7 +117,7 @@ class ServerProcessIT {
     Path data = Files.createDirectories(work.resolve("data"));
     Files.writeString(data.resolve("sealpost.properties"), "limits.envelope-max-bytes = lots\n");
 
-    Command run = Command.run(work, List.of(LAUNCHER, "server", "--data", data.toString()));
+    Command run = Command.run(work, List.of(Command.LAUNCHER, "server", "--data", data.toString()));
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.stderr().strip())
@@ -131,7 +129,7 @@ class ServerProcessIT {
 
   private Process start(Path data, int port) throws IOException {
     return new ProcessBuilder(
-            LAUNCHER,
+            Command.LAUNCHER,
             "server",
             "--data",
             data.toString(),
@@ -155,12 +153,6 @@ class ServerProcessIT {
       }
     }
     throw new AssertionError("the server did not start within 60 s");
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   private static String readAll(InputStream in) throws IOException {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,8 +23,6 @@ import org.sealpost.client.SealpostClient;
  * them.
  */
 class UpAccountIT {
-  private static final String LAUNCHER = System.getProperty("sealpost.launcher");
-  private static final String INTEROP = System.getProperty("sealpost.interop");
   private static final String ALICE_KEY =
       "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
   private static final String ALICE = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
@@ -48,21 +45,22 @@ class UpAccountIT {
   void accountsAreCreatedWithAWalletKeyOrAnExternalSignatureAndNoSecretIsStoredInTheClear()
       throws Exception {
     Path data = work.resolve("data");
-    int httpPort = freePort();
-    Command early = sealpost("account", "create", "--data", data.toString(), "--address", BOB);
+    int httpPort = Command.freePort();
+    Command early =
+        Command.sealpost(work, "account", "create", "--data", data.toString(), "--address", BOB);
     assertThat(early.exitCode()).isEqualTo(1);
     assertThat(early.stderr()).contains("no running 'sealpost up'");
 
     up =
         new ProcessBuilder(
-                LAUNCHER,
+                Command.LAUNCHER,
                 "up",
                 "--data",
                 data.toString(),
                 "--http-port",
                 String.valueOf(httpPort),
                 "--imap-port",
-                String.valueOf(freePort()))
+                String.valueOf(Command.freePort()))
             .redirectErrorStream(true)
             .redirectOutput(work.resolve("up.log").toFile())
             .start();
@@ -70,19 +68,25 @@ class UpAccountIT {
     Path keyFile = Files.writeString(work.resolve("alice.key"), "0x" + ALICE_KEY + "\n");
 
     Command alice =
-        sealpost(
+        Command.sealpost(
+            work,
             "account",
             "create",
             "--data",
             data.toString(),
             "--wallet-key-file",
             keyFile.toString());
-    Command text = sealpost("account", "create", "--data", data.toString(), "--address", BOB);
+    Command text =
+        Command.sealpost(work, "account", "create", "--data", data.toString(), "--address", BOB);
     Path textFile = Files.write(work.resolve("bob.txt"), text.stdout());
     String wrongSignature =
-        node("sign-text", "--wallet-key", ALICE_KEY, "--text-file", textFile.toString());
+        Command.node(
+                work, "sign-text", "--wallet-key", ALICE_KEY, "--text-file", textFile.toString())
+            .stdoutText()
+            .strip();
     Command refused =
-        sealpost(
+        Command.sealpost(
+            work,
             "account",
             "create",
             "--data",
@@ -92,9 +96,12 @@ class UpAccountIT {
             "--signature",
             wrongSignature);
     String rightSignature =
-        node("sign-text", "--wallet-key", BOB_KEY, "--text-file", textFile.toString());
+        Command.node(work, "sign-text", "--wallet-key", BOB_KEY, "--text-file", textFile.toString())
+            .stdoutText()
+            .strip();
     Command bob =
-        sealpost(
+        Command.sealpost(
+            work,
             "account",
             "create",
             "--data",
@@ -160,21 +167,5 @@ class UpAccountIT {
       TimeUnit.MILLISECONDS.sleep(100);
     }
     assertThat(file).exists();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private Command sealpost(String... args) {
-    return Command.run(work, Command.args(LAUNCHER, args));
-  }
-
-  private String node(String... args) {
-    List<String> command = Command.args("node", INTEROP);
-    command.addAll(List.of(args));
-    return Command.run(work, command).stdoutText().strip();
   }
 }
