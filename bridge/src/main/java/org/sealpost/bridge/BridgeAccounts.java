@@ -20,7 +20,7 @@ import org.sealpost.identity.installation.InstallationId;
  * The bridge's accounts, one small JSON file each under {@code <data>/bridge/accounts/}, readable
  * by the bridge's user only and written atomically. They hold only the locked keys and the password
  * hash. (The mailbox state of the IMAP bridge will live in the database; see
- * docs/adr/0004-bridge-accounts.md.)
+ * docs/adr/0004-imap-bridge.md.)
  */
 public final class BridgeAccounts {
   private static final ObjectMapper JSON = new ObjectMapper();

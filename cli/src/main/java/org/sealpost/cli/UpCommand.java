@@ -10,6 +10,7 @@ import org.sealpost.bridge.BridgeAccounts;
 import org.sealpost.bridge.BridgeAdmin;
 import org.sealpost.bridge.BridgePassword;
 import org.sealpost.bridge.Enrollment;
+import org.sealpost.bridge.imap.ImapBridge;
 import org.sealpost.client.SealpostClient;
 import org.sealpost.identity.secret.PassphraseBox;
 import org.sealpost.server.HomeServer;
@@ -90,12 +91,18 @@ final class UpCommand implements Callable<Integer> {
                 AccountCommand.describe(
                     credentials, config.domain().name(), imapPort, submissionPort),
             random);
+    ImapBridge imap =
+        ImapBridge.start(
+            new ImapBridge.Settings(
+                data, "127.0.0.1", imapPort, URI.create("http://127.0.0.1:" + server.httpPort())),
+            clock);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   admin.close();
+                  imap.close();
                   server.close();
                   stopped.countDown();
                 },

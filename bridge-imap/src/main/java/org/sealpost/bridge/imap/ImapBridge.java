@@ -1,0 +1,383 @@
+package org.sealpost.bridge.imap;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.mail.Flags;
+import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
+import org.apache.james.core.Username;
+import org.apache.james.events.InVMEventBus;
+import org.apache.james.events.MemoryEventDeadLetters;
+import org.apache.james.events.RetryBackoffConfiguration;
+import org.apache.james.events.delivery.InVmEventDelivery;
+import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.imap.api.ImapConfiguration;
+import org.apache.james.imap.api.process.ImapProcessor;
+import org.apache.james.imap.api.process.MailboxType;
+import org.apache.james.imap.api.process.MailboxTyper;
+import org.apache.james.imap.encode.main.DefaultImapEncoderFactory;
+import org.apache.james.imap.main.DefaultImapDecoderFactory;
+import org.apache.james.imap.processor.main.DefaultImapProcessorFactory;
+import org.apache.james.imapserver.netty.IMAPServer;
+import org.apache.james.imapserver.netty.ImapMetrics;
+import org.apache.james.mailbox.Authorizator;
+import org.apache.james.mailbox.MailboxManager;
+import org.apache.james.mailbox.MailboxSession;
+import org.apache.james.mailbox.SessionProvider;
+import org.apache.james.mailbox.acl.UnionMailboxACLResolver;
+import org.apache.james.mailbox.events.MailboxIdRegistrationKey;
+import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.inmemory.InMemoryMessageId;
+import org.apache.james.mailbox.model.Mailbox;
+import org.apache.james.mailbox.model.MailboxPath;
+import org.apache.james.mailbox.model.MessageId;
+import org.apache.james.mailbox.model.MessageMetaData;
+import org.apache.james.mailbox.store.JVMMailboxPathLocker;
+import org.apache.james.mailbox.store.MailboxManagerConfiguration;
+import org.apache.james.mailbox.store.MessageStorer;
+import org.apache.james.mailbox.store.PreDeletionHooks;
+import org.apache.james.mailbox.store.SessionProviderImpl;
+import org.apache.james.mailbox.store.StoreMailboxAnnotationManager;
+import org.apache.james.mailbox.store.StoreMailboxManager;
+import org.apache.james.mailbox.store.StoreMessageManager;
+import org.apache.james.mailbox.store.StoreRightManager;
+import org.apache.james.mailbox.store.StoreSubscriptionManager;
+import org.apache.james.mailbox.store.event.EventFactory;
+import org.apache.james.mailbox.store.extractor.DefaultTextExtractor;
+import org.apache.james.mailbox.store.mail.NaiveThreadIdGuessingAlgorithm;
+import org.apache.james.mailbox.store.mail.model.impl.MessageParser;
+import org.apache.james.mailbox.store.quota.DefaultUserQuotaRootResolver;
+import org.apache.james.mailbox.store.quota.NoMaxQuotaManager;
+import org.apache.james.mailbox.store.quota.NoQuotaManager;
+import org.apache.james.mailbox.store.quota.QuotaComponents;
+import org.apache.james.mailbox.store.search.SimpleMessageSearchIndex;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.metrics.api.NoopGaugeRegistry;
+import org.apache.james.metrics.logger.DefaultMetricFactory;
+import org.sealpost.bridge.BridgeAccount;
+import org.sealpost.bridge.BridgeAccounts;
+import org.sealpost.client.InboxEntry;
+import org.sealpost.client.SealpostClient;
+import org.sealpost.identity.envelope.SenderCheck;
+import org.sealpost.identity.installation.InstallationKeys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The IMAP bridge: Apache James 3.8.1's IMAP server (Netty) over Sealpost's mailbox backend.
+ * Accounts come from {@link BridgeAccounts}; a login unlocks an account's keys and starts following
+ * its inbox on the home server. Plain LOGIN is allowed (bind it to loopback); no TLS in this slice.
+ * See docs/adr/0004-imap-bridge.md.
+ */
+public final class ImapBridge implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ImapBridge.class);
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+  /** The folders every account has, in LIST order. */
+  public static final List<String> FOLDERS =
+      List.of("INBOX", "Requests", "Sent", "Drafts", "Trash", "Junk", "Archive");
+
+  /**
+   * Where to listen and whom to follow.
+   *
+   * @param dataDir the data directory whose {@code bridge/accounts} this bridge serves
+   * @param host the address to bind, e.g. 127.0.0.1
+   * @param port the port, 0 for any free one
+   * @param homeServer the home server's client API base URL
+   */
+  public record Settings(Path dataDir, String host, int port, URI homeServer) {
+    public Settings {
+      requireNonNull(dataDir, "dataDir");
+      requireNonNull(host, "host");
+      requireNonNull(homeServer, "homeServer");
+    }
+  }
+
+  private final IMAPServer server;
+  private final StoreMailboxManager mailboxes;
+  private final SealpostMapperFactory mappers;
+  private final InVMEventBus eventBus;
+  private final MessageStore store;
+  private final SealpostClient client;
+  private final MessageId.Factory messageIds;
+  private final Clock clock;
+  private final Map<Username, InboxSync> syncs = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  private ImapBridge(Settings settings, Clock clock, SecureRandom random) throws Exception {
+    this.clock = clock;
+    this.client = new SealpostClient(settings.homeServer(), clock);
+    this.store = new MessageStore(client, clock, random);
+    this.mappers = new SealpostMapperFactory(clock, store);
+    MetricFactory metrics = new DefaultMetricFactory();
+    this.eventBus =
+        new InVMEventBus(
+            new InVmEventDelivery(metrics),
+            RetryBackoffConfiguration.DEFAULT,
+            new MemoryEventDeadLetters());
+    BridgeAuthenticator authenticator =
+        new BridgeAuthenticator(
+            new BridgeAccounts(settings.dataDir()),
+            new LoginLimiter(clock),
+            this::unlocked,
+            random);
+    Authorizator noDelegation = (user, other) -> Authorizator.AuthorizationState.FORBIDDEN;
+    SessionProvider sessions =
+        new SessionProviderImpl(authenticator, noDelegation) {
+          @Override
+          public AuthorizationStep authenticate(Username login, String password) {
+            // one mailbox tree per account, whether the client logs in with 0x…@home or 0x…
+            return super.authenticate(authenticator.canonical(login), password);
+          }
+        };
+    StoreRightManager rights =
+        new StoreRightManager(mappers, new UnionMailboxACLResolver(), eventBus);
+    StoreMailboxAnnotationManager annotations = new StoreMailboxAnnotationManager(mappers, rights);
+    DefaultUserQuotaRootResolver quotaRoots = new DefaultUserQuotaRootResolver(sessions, mappers);
+    QuotaComponents quota =
+        new QuotaComponents(new NoMaxQuotaManager(), new NoQuotaManager(), quotaRoots);
+    SimpleMessageSearchIndex index =
+        new SimpleMessageSearchIndex(
+            mappers,
+            mappers,
+            new DefaultTextExtractor(),
+            (attachment, session) -> InputStream.nullInputStream());
+    this.messageIds = new InMemoryMessageId.Factory();
+    NaiveThreadIdGuessingAlgorithm threads = new NaiveThreadIdGuessingAlgorithm();
+    this.mailboxes =
+        new StoreMailboxManager(
+            mappers,
+            sessions,
+            new JVMMailboxPathLocker(),
+            new MessageParser(),
+            messageIds,
+            annotations,
+            eventBus,
+            rights,
+            quota,
+            index,
+            MailboxManagerConfiguration.DEFAULT,
+            PreDeletionHooks.NO_PRE_DELETION_HOOK,
+            threads,
+            clock) {
+          @Override
+          public EnumSet<MailboxCapabilities> getSupportedMailboxCapabilities() {
+            return EnumSet.of(
+                MailboxCapabilities.Move,
+                MailboxCapabilities.UserFlag,
+                MailboxCapabilities.Namespace);
+          }
+
+          @Override
+          public EnumSet<MessageCapabilities> getSupportedMessageCapabilities() {
+            return EnumSet.of(MessageCapabilities.UniqueID);
+          }
+
+          @Override
+          protected StoreMessageManager createMessageManager(
+              Mailbox mailbox, MailboxSession session) {
+            // WithoutAttachment: never hand attachments to an AttachmentMapper (it would store
+            // them in clear); the mapper's add() seals the appended message instead.
+            return new StoreMessageManager(
+                EnumSet.of(MessageCapabilities.UniqueID),
+                getMapperFactory(),
+                getMessageSearchIndex(),
+                getEventBus(),
+                getLocker(),
+                mailbox,
+                quota.getQuotaManager(),
+                quota.getQuotaRootResolver(),
+                configuration.getBatchSizes(),
+                getStoreRightManager(),
+                getPreDeletionHooks(),
+                new MessageStorer.WithoutAttachment(
+                    mappers,
+                    messageIds,
+                    new org.apache.james.mailbox.store.MessageFactory.StoreMessageFactory(),
+                    threads,
+                    clock)) {
+              @Override
+              public Flags getPermanentFlags(MailboxSession s) {
+                Flags flags = new Flags(super.getPermanentFlags(s));
+                flags.add(Flags.Flag.USER);
+                return flags;
+              }
+            };
+          }
+        };
+    MailboxTyper typer =
+        (session, path) ->
+            switch (path.getName()) {
+              case "INBOX" -> MailboxType.INBOX;
+              case "Sent" -> MailboxType.SENT;
+              case "Drafts" -> MailboxType.DRAFTS;
+              case "Trash" -> MailboxType.TRASH;
+              case "Junk" -> MailboxType.SPAM;
+              case "Archive" -> MailboxType.ARCHIVE;
+              default -> MailboxType.OTHER;
+            };
+    ImapProcessor processor =
+        DefaultImapProcessorFactory.createXListSupportingProcessor(
+            mailboxes,
+            eventBus,
+            new StoreSubscriptionManager(mappers, mappers, eventBus),
+            typer,
+            quota.getQuotaManager(),
+            quotaRoots,
+            metrics);
+    this.server =
+        new IMAPServer(
+            DefaultImapDecoderFactory.createDecoder(),
+            new DefaultImapEncoderFactory().buildImapEncoder(),
+            processor,
+            new ImapMetrics(metrics),
+            new NoopGaugeRegistry());
+    server.setFileSystem(new PlainFileSystem());
+    String disabledCaps = "ACL|QUOTA|QUOTA=RES-STORAGE|QUOTA=RES-MESSAGE|LIST-MYRIGHTS";
+    BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
+    config.addProperty("[@enabled]", true);
+    config.addProperty("jmxName", "sealpost-imap-" + INSTANCES.incrementAndGet());
+    config.addProperty("bind", settings.host() + ":" + settings.port());
+    config.addProperty("helloName", "sealpost");
+    config.addProperty("helloName[@autodetect]", false);
+    config.addProperty("plainAuthDisallowed", false);
+    config.addProperty("auth.requireSSL", false);
+    config.addProperty("provisionDefaultMailboxes", false);
+    // No literal is ever spilled to a plaintext temp file: in-memory limit = literal limit.
+    config.addProperty("literalSizeLimit", "50M");
+    config.addProperty("inMemorySizeLimit", "50M");
+    config.addProperty("disabledCaps", disabledCaps);
+    server.configure(config);
+    // IMAPServer never turns CONDSTORE on: configure the processor again with the same values.
+    processor.configure(
+        ImapConfiguration.builder()
+            .enableIdle(true)
+            .isCondstoreEnable(true)
+            .isProvisionDefaultMailboxes(false)
+            .disabledCaps(disabledCaps.split("\\|"))
+            .appendLimit(java.util.Optional.of(50 * 1024 * 1024))
+            .build());
+    server.init();
+  }
+
+  /** Starts the bridge; it listens once this returns. */
+  public static ImapBridge start(Settings settings, Clock clock) throws Exception {
+    ImapBridge bridge = new ImapBridge(settings, clock, new SecureRandom());
+    LOG.info(
+        "Sealpost IMAP bridge listening on {}:{} (plain, no TLS) for {}",
+        settings.host(),
+        bridge.port(),
+        settings.homeServer());
+    return bridge;
+  }
+
+  public int port() {
+    return server.getListenAddresses().get(0).getPort();
+  }
+
+  /** Called by the authenticator on the first successful login of an account. */
+  private void unlocked(Username user, BridgeAccount account, InstallationKeys keys) {
+    store.unlock(user, account, keys);
+    try {
+      MailboxSession system = mailboxes.createSystemSession(user);
+      for (String folder : FOLDERS) {
+        MailboxPath path = MailboxPath.forUser(user, folder);
+        if (!mailboxes.mailboxExists(path, system).block()) {
+          mailboxes.createMailbox(path, MailboxManager.CreateOption.CREATE_SUBSCRIPTION, system);
+        }
+      }
+    } catch (MailboxException e) {
+      throw new IllegalStateException("cannot create the folders of " + account.mail(), e);
+    }
+    if (!closed) {
+      syncs.computeIfAbsent(
+          user,
+          any ->
+              new InboxSync(account.mail().toString(), client.as(keys), e -> place(user, e))
+                  .start());
+    }
+  }
+
+  /** Opens a synced envelope, files it, and tells selected and IDLE clients. */
+  private void place(Username user, InboxEntry entry) throws Exception {
+    if (store.knows(entry.envelope().id().hex())) {
+      return; // exactly once: a reconnect may deliver an envelope again
+    }
+    MessageStore.Opened opened = store.keep(user, entry.envelope());
+    String folder =
+        opened.envelope().sender() instanceof SenderCheck.Verified ? "INBOX" : "Requests";
+    MailboxSession system = mailboxes.createSystemSession(user);
+    Mailbox mailbox =
+        mappers
+            .getMailboxMapper(system)
+            .findMailboxByPath(MailboxPath.forUser(user, folder))
+            .blockOptional()
+            .orElseThrow(() -> new MailboxException("no folder " + folder + " for " + user));
+    EnvelopeMessage row =
+        new EnvelopeMessage(
+            store,
+            user,
+            opened.key(),
+            messageIds.generate(),
+            mailbox.getMailboxId(),
+            java.util.Date.from(entry.envelope().createdAt()),
+            opened.rendered().length,
+            new Flags(Flags.Flag.RECENT));
+    MessageMetaData added = mappers.getMessageMapper(system).add(mailbox, row);
+    eventBus
+        .dispatch(
+            EventFactory.added()
+                .randomEventId()
+                .mailboxSession(system)
+                .mailbox(mailbox)
+                .addMetaData(added)
+                .isDelivery(true)
+                .build(),
+            new MailboxIdRegistrationKey(mailbox.getMailboxId()))
+        .block();
+    LOG.info(
+        "placed envelope {} in {} of {} as UID {}", opened.key(), folder, user, added.getUid());
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    syncs.values().forEach(InboxSync::close);
+    server.destroy();
+  }
+
+  /** Resolves plain and file:// paths; only TLS material would be loaded through it. */
+  private static final class PlainFileSystem implements FileSystem {
+    @Override
+    public InputStream getResource(String url) throws IOException {
+      return new FileInputStream(getFile(url));
+    }
+
+    @Override
+    public File getFile(String url) throws FileNotFoundException {
+      File file = new File(url.startsWith("file://") ? url.substring("file://".length()) : url);
+      if (!file.exists()) {
+        throw new FileNotFoundException(url);
+      }
+      return file;
+    }
+
+    @Override
+    public File getBasedir() {
+      return new File(".");
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package org.sealpost.bridge.imap;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.sealpost.client.InboxEntry;
+import org.sealpost.client.InstallationSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows one account's inbox on the home server (server-sent events), from the start, and hands
+ * every envelope to the placer in order. On any failure it reconnects after a back-off with the
+ * last cursor seen, so nothing is skipped; the cursor is in memory in this slice, so a restart
+ * re-reads the inbox (placement skips envelopes it already holds).
+ */
+final class InboxSync implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(InboxSync.class);
+
+  interface Placer {
+    void place(InboxEntry entry) throws Exception;
+  }
+
+  private final String name;
+  private final InstallationSession session;
+  private final Placer placer;
+  private final Thread thread;
+  private volatile boolean closed;
+  private volatile Optional<String> cursor = Optional.empty();
+
+  InboxSync(String name, InstallationSession session, Placer placer) {
+    this.name = name;
+    this.session = session;
+    this.placer = placer;
+    this.thread = new Thread(this::run, "sealpost-imap-sync-" + name);
+    this.thread.setDaemon(true);
+  }
+
+  InboxSync start() {
+    thread.start();
+    return this;
+  }
+
+  private void run() {
+    Duration backoff = Duration.ofMillis(250);
+    while (!closed) {
+      try {
+        session.stream(
+            cursor,
+            entry -> {
+              try {
+                placer.place(entry);
+              } catch (Exception e) {
+                LOG.warn("inbox of {}: envelope not placed: {}", name, e.toString());
+              }
+              cursor = Optional.of(entry.cursor());
+              return !closed;
+            });
+        backoff = Duration.ofMillis(250);
+      } catch (RuntimeException e) {
+        if (closed) {
+          return;
+        }
+        LOG.warn("inbox stream of {} failed, retrying in {} ms: {}", name, backoff.toMillis(), e);
+      }
+      try {
+        Thread.sleep(backoff.toMillis());
+      } catch (InterruptedException e) {
+        return;
+      }
+      backoff =
+          backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0
+              ? Duration.ofSeconds(30)
+              : backoff.multipliedBy(2);
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    thread.interrupt();
+  }
+}

@@ -1,0 +1,202 @@
+package org.sealpost.bridge.imap;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.james.core.Username;
+import org.apache.james.mailbox.exception.MailboxException;
+import org.sealpost.bridge.BridgeAccount;
+import org.sealpost.client.ApiException;
+import org.sealpost.client.SealpostClient;
+import org.sealpost.identity.Account;
+import org.sealpost.identity.Domain;
+import org.sealpost.identity.envelope.Author;
+import org.sealpost.identity.envelope.Envelope;
+import org.sealpost.identity.envelope.EnvelopeOpenException;
+import org.sealpost.identity.envelope.EnvelopeOpener;
+import org.sealpost.identity.envelope.EnvelopeSealer;
+import org.sealpost.identity.envelope.OpenedEnvelope;
+import org.sealpost.identity.envelope.SenderDirectory;
+import org.sealpost.identity.installation.Bundle;
+import org.sealpost.identity.installation.BundleVerifier;
+import org.sealpost.identity.installation.InstallationId;
+import org.sealpost.identity.installation.InstallationKeys;
+import org.sealpost.identity.installation.Revocation;
+import org.sealpost.identity.installation.SigningPublicKey;
+
+/**
+ * The envelopes behind the messages and the keys that open them. Envelope ciphertext is kept in
+ * memory in this slice; plaintext exists only in a bounded, expiring in-memory cache and is never
+ * written anywhere. The unlocked keys stay in memory for the life of the process.
+ */
+final class MessageStore implements MessageContents {
+  /** An account whose keys were unlocked by a successful login. */
+  record Unlocked(BridgeAccount account, InstallationKeys keys, EnvelopeOpener opener) {}
+
+  /** An envelope kept for a message, and whether its opened MIME is rendered (synced mail). */
+  private record Kept(Envelope envelope, boolean render) {}
+
+  /** What opening an envelope for placement gave. */
+  record Opened(String key, OpenedEnvelope envelope, byte[] rendered) {}
+
+  private final SealpostClient client;
+  private final Clock clock;
+  private final SecureRandom random;
+  private final SenderDirectory senders;
+  private final Map<Username, Unlocked> vault = new ConcurrentHashMap<>();
+  private final Map<String, Kept> envelopes = new ConcurrentHashMap<>();
+  private final Cache<String, byte[]> opened =
+      CacheBuilder.newBuilder()
+          .maximumWeight(64L * 1024 * 1024)
+          .<String, byte[]>weigher((key, bytes) -> bytes.length)
+          .expireAfterAccess(Duration.ofMinutes(15))
+          .build();
+
+  MessageStore(SealpostClient client, Clock clock, SecureRandom random) {
+    this.client = requireNonNull(client, "client");
+    this.clock = requireNonNull(clock, "clock");
+    this.random = requireNonNull(random, "random");
+    this.senders = new ClientSenderDirectory(client);
+  }
+
+  Unlocked unlock(Username owner, BridgeAccount account, InstallationKeys keys) {
+    return vault.computeIfAbsent(
+        owner,
+        any ->
+            new Unlocked(
+                account,
+                keys,
+                new EnvelopeOpener(account.mail().account(), keys, new BundleVerifier(clock))));
+  }
+
+  boolean isUnlocked(Username owner) {
+    return vault.containsKey(owner);
+  }
+
+  /** Keeps {@code envelope} (synced mail), opens and renders it for placement. */
+  Opened keep(Username owner, Envelope envelope) throws EnvelopeOpenException, IOException {
+    Unlocked keys = unlocked(owner);
+    String key = envelope.id().hex();
+    OpenedEnvelope open = keys.opener().open(envelope, senders);
+    byte[] rendered = Rendering.render(open);
+    envelopes.put(key, new Kept(envelope, true));
+    opened.put(cacheKey(owner, key), rendered);
+    return new Opened(key, open, rendered);
+  }
+
+  boolean knows(String key) {
+    return envelopes.containsKey(key);
+  }
+
+  @Override
+  public byte[] open(Username owner, String key) throws IOException {
+    byte[] cached = opened.getIfPresent(cacheKey(owner, key));
+    if (cached != null) {
+      return cached;
+    }
+    Kept kept = envelopes.get(key);
+    if (kept == null) {
+      throw new IOException("message " + key + " is gone");
+    }
+    Unlocked keys = unlocked(owner);
+    OpenedEnvelope open;
+    try {
+      open = keys.opener().open(kept.envelope(), senders);
+    } catch (EnvelopeOpenException e) {
+      throw new IOException("message " + key + " does not open: " + e.getMessage(), e);
+    }
+    byte[] bytes = kept.render() ? Rendering.render(open) : open.mime();
+    opened.put(cacheKey(owner, key), bytes);
+    return bytes;
+  }
+
+  /** APPEND: seals {@code mime} to the account's own installation and keeps the envelope. */
+  String sealAppended(Username owner, byte[] mime) throws MailboxException {
+    Unlocked keys;
+    try {
+      keys = unlocked(owner);
+    } catch (IOException e) {
+      throw new MailboxException(e.getMessage(), e);
+    }
+    Account account = keys.account().mail().account();
+    List<Bundle> own;
+    try {
+      own =
+          client.bundles(account.canonical()).bundles().stream()
+              .filter(b -> b.installation().equals(keys.keys().id()))
+              .toList();
+    } catch (ApiException e) {
+      throw new MailboxException("cannot reach the home server to seal: " + e.getMessage(), e);
+    }
+    if (own.isEmpty()) {
+      throw new MailboxException("this bridge's installation is not linked to " + account);
+    }
+    Envelope envelope =
+        new EnvelopeSealer(clock, random)
+            .seal(new Author.Installation(account, keys.keys()), own, mime);
+    String key = envelope.id().hex();
+    envelopes.put(key, new Kept(envelope, false));
+    opened.put(cacheKey(owner, key), mime.clone());
+    return key;
+  }
+
+  private Unlocked unlocked(Username owner) throws IOException {
+    Unlocked keys = vault.get(owner);
+    if (keys == null) {
+      throw new IOException("the keys of " + owner.asString() + " are locked: log in again");
+    }
+    return keys;
+  }
+
+  private static String cacheKey(Username owner, String key) {
+    return owner.asString() + "/" + key;
+  }
+
+  /** Sender keys from the home server's client API; nothing it returns is trusted unverified. */
+  private static final class ClientSenderDirectory implements SenderDirectory {
+    private final SealpostClient client;
+
+    ClientSenderDirectory(SealpostClient client) {
+      this.client = client;
+    }
+
+    @Override
+    public Optional<Bundle> bundle(Account sender, InstallationId installation) {
+      try {
+        return client.bundles(sender.canonical()).bundles().stream()
+            .filter(b -> b.installation().equals(installation))
+            .findFirst();
+      } catch (ApiException e) {
+        return Optional.empty();
+      }
+    }
+
+    @Override
+    public List<Revocation> revocations(Account sender) {
+      try {
+        return client.bundles(sender.canonical()).revocations();
+      } catch (ApiException e) {
+        return List.of();
+      }
+    }
+
+    @Override
+    public Optional<SigningPublicKey> gatewayKey(Domain domain) {
+      try {
+        SealpostClient.ServerInfo info = client.serverInfo();
+        return info.domain().equals(domain) ? Optional.of(info.serverKey()) : Optional.empty();
+      } catch (ApiException e) {
+        return Optional.empty();
+      }
+    }
+  }
+}

@@ -1,0 +1,335 @@
+package org.sealpost.bridge.imap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.event.MessageCountAdapter;
+import jakarta.mail.event.MessageCountEvent;
+import jakarta.mail.internet.InternetAddress;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sealpost.bridge.BridgeAccounts;
+import org.sealpost.bridge.BridgePassword;
+import org.sealpost.bridge.Enrollment;
+import org.sealpost.client.SealpostClient;
+import org.sealpost.identity.Domain;
+import org.sealpost.identity.envelope.Author;
+import org.sealpost.identity.envelope.EnvelopeSealer;
+import org.sealpost.identity.installation.Bundle;
+import org.sealpost.identity.installation.InstallationKeys;
+import org.sealpost.identity.installation.LinkStatement;
+import org.sealpost.identity.secret.PassphraseBox;
+import org.sealpost.identity.wallet.WalletKey;
+import org.sealpost.server.HomeServer;
+import org.sealpost.server.config.ConfigLoader;
+
+/** The IMAP bridge against a real home server, with Jakarta Mail and python3 imaplib. */
+class ImapBridgeIT {
+  static final String DOMAIN = "home.test";
+  static final String BOB_KEY = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+  static final String ALICE_KEY =
+      "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+  static final Clock CLOCK = Clock.systemUTC();
+  static final SecureRandom RANDOM = new SecureRandom();
+
+  @TempDir static Path data;
+  static HomeServer home;
+  static SealpostClient client;
+  static ImapBridge bridge;
+  static String bobMail;
+  static String bobPassword;
+  static WalletKey alice;
+  static InstallationKeys aliceKeys;
+
+  @BeforeAll
+  static void start() throws Exception {
+    home =
+        HomeServer.start(
+            new ConfigLoader()
+                .set("data-dir", data.toString(), "test")
+                .set("domain", DOMAIN, "test")
+                .set("http.port", "0", "test")
+                .set("http.shutdown-grace-seconds", "1", "test")
+                .set("limits.installation-burst", "200", "test")
+                .load(),
+            CLOCK);
+    URI url = URI.create("http://127.0.0.1:" + home.httpPort());
+    client = new SealpostClient(url, CLOCK);
+
+    WalletKey bob = WalletKey.parse(BOB_KEY);
+    Enrollment enrollment =
+        new Enrollment(
+            Domain.parse(DOMAIN),
+            client,
+            new BridgeAccounts(data),
+            CLOCK,
+            RANDOM,
+            new BridgePassword(1024, 1),
+            new PassphraseBox(1024, 1, 1));
+    String text = enrollment.prepare(bob.account());
+    Enrollment.Credentials credentials = enrollment.complete(bob.account(), bob.signPersonal(text));
+    bobMail = credentials.mail().toString();
+    bobPassword = new String(credentials.password());
+
+    alice = WalletKey.parse(ALICE_KEY);
+    aliceKeys = InstallationKeys.generate(RANDOM);
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    LinkStatement statement =
+        LinkStatement.forKeys(
+            alice.account(), Domain.parse(DOMAIN), aliceKeys, now, now.plus(Duration.ofDays(1)));
+    client.link(new Bundle(statement, alice.signPersonal(statement.text())));
+
+    bridge = ImapBridge.start(new ImapBridge.Settings(data, "127.0.0.1", 0, url), CLOCK);
+    // Published before anyone logs in: the sync reads the inbox from the start after login.
+    publishToBob("Hello from Alice", "The body of the first message.", true);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (bridge != null) {
+      bridge.close();
+    }
+    if (home != null) {
+      home.close();
+    }
+  }
+
+  static String aliceMail() {
+    return alice.account().canonical() + "@" + DOMAIN;
+  }
+
+  static void publishToBob(String subject, String body, boolean attachment) {
+    publishToBob(
+        subject, body, attachment, "Alice <" + alice.account().checksummed() + "@" + DOMAIN + ">");
+  }
+
+  static void publishToBob(String subject, String body, boolean attachment, String from) {
+    String boundary = "b-" + System.nanoTime();
+    StringBuilder mime = new StringBuilder();
+    // From claims the checksummed address: the bridge must show the verified canonical one.
+    mime.append("From: " + from + "\r\n")
+        .append("To: " + bobMail + "\r\n")
+        .append("Subject: " + subject + "\r\n")
+        .append("Message-ID: <" + System.nanoTime() + "@test>\r\n")
+        .append("MIME-Version: 1.0\r\n");
+    if (attachment) {
+      mime.append("Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n\r\n")
+          .append("--" + boundary + "\r\n")
+          .append("Content-Type: text/plain; charset=utf-8\r\n\r\n")
+          .append(body + "\r\n")
+          .append("--" + boundary + "\r\n")
+          .append("Content-Type: application/octet-stream; name=\"notes.bin\"\r\n")
+          .append("Content-Disposition: attachment; filename=\"notes.bin\"\r\n")
+          .append("Content-Transfer-Encoding: base64\r\n\r\n")
+          .append(Base64.getMimeEncoder().encodeToString(attachmentBytes()) + "\r\n")
+          .append("--" + boundary + "--\r\n");
+    } else {
+      mime.append("Content-Type: text/plain; charset=utf-8\r\n\r\n").append(body + "\r\n");
+    }
+    List<Bundle> bundles = client.bundles(bobMail).bundles();
+    var envelope =
+        new EnvelopeSealer(CLOCK, RANDOM)
+            .seal(
+                new Author.Installation(alice.account(), aliceKeys),
+                bundles,
+                mime.toString().getBytes(StandardCharsets.UTF_8));
+    client.as(aliceKeys).publish(envelope, Optional.empty());
+  }
+
+  static byte[] attachmentBytes() {
+    byte[] bytes = new byte[300];
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = (byte) (i * 7);
+    }
+    return bytes;
+  }
+
+  static Store connect(String user, String password) throws Exception {
+    Properties props = new Properties();
+    props.put("mail.imap.host", "127.0.0.1");
+    props.put("mail.imap.port", String.valueOf(bridge.port()));
+    props.put("mail.imap.connectiontimeout", "5000");
+    props.put("mail.imap.timeout", "10000");
+    Store store = Session.getInstance(props).getStore("imap");
+    store.connect(user, password);
+    return store;
+  }
+
+  static Message[] awaitMessages(Folder folder, int count) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (folder.getMessageCount() < count && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      folder.getMessageCount(); // NOOP-like refresh
+    }
+    return folder.getMessages();
+  }
+
+  @Test
+  void aClientReadsVerifiedMailWithAttachmentAndIsToldOfNewMailInIdle() throws Exception {
+    Store store = connect(bobMail, bobPassword);
+    try {
+      List<String> names =
+          Arrays.stream(store.getDefaultFolder().list("*")).map(Folder::getFullName).toList();
+      assertThat(names).containsAll(ImapBridge.FOLDERS);
+
+      Folder inbox = store.getFolder("INBOX");
+      inbox.open(Folder.READ_WRITE);
+      Message[] messages = awaitMessages(inbox, 1);
+      assertThat(messages).isNotEmpty();
+      Message first = messages[0];
+      // the sender's own From names the verified address (checksummed): kept, with its name
+      assertThat(((InternetAddress) first.getFrom()[0]).getAddress())
+          .isEqualToIgnoringCase(aliceMail());
+      assertThat(first.getSubject()).isEqualTo("Hello from Alice");
+      assertThat(first.getHeader("X-Sealpost-Sender")[0]).startsWith("verified " + aliceMail());
+      Multipart parts = (Multipart) first.getContent();
+      assertThat(parts.getCount()).isEqualTo(2);
+      assertThat(((String) parts.getBodyPart(0).getContent()).trim())
+          .isEqualTo("The body of the first message.");
+      Part attachment = parts.getBodyPart(1);
+      assertThat(attachment.getDisposition()).isEqualToIgnoringCase(Part.ATTACHMENT);
+      assertThat(attachment.getFileName()).isEqualTo("notes.bin");
+      ByteArrayOutputStream content = new ByteArrayOutputStream();
+      attachment.getInputStream().transferTo(content);
+      assertThat(content.toByteArray()).isEqualTo(attachmentBytes());
+
+      // IDLE on a second connection (another LOGIN: served from the verified-password cache)
+      Store idleStore = connect(bobMail, bobPassword);
+      try {
+        IMAPFolder idling = (IMAPFolder) idleStore.getFolder("INBOX");
+        idling.open(Folder.READ_ONLY);
+        int before = idling.getMessageCount();
+        CountDownLatch told = new CountDownLatch(1);
+        idling.addMessageCountListener(
+            new MessageCountAdapter() {
+              @Override
+              public void messagesAdded(MessageCountEvent e) {
+                told.countDown();
+              }
+            });
+        Thread idler =
+            new Thread(
+                () -> {
+                  try {
+                    while (told.getCount() > 0) {
+                      idling.idle(true);
+                    }
+                  } catch (Exception e) {
+                    // the folder closes at the end of the test
+                  }
+                });
+        idler.setDaemon(true);
+        idler.start();
+        Thread.sleep(500); // let IDLE start
+        long sent = System.nanoTime();
+        publishToBob("Second", "pushed while idle", false);
+        assertThat(told.await(5, TimeUnit.SECONDS)).as("EXISTS while idle").isTrue();
+        System.out.printf(
+            "IDLE told of new mail after %d ms%n",
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent));
+        assertThat(idling.getMessageCount()).isEqualTo(before + 1);
+      } finally {
+        idleStore.close();
+      }
+    } finally {
+      store.close();
+    }
+  }
+
+  @Test
+  void theBareAccountLogsInToTheSameMailboxAndAForgedFromIsReplaced() throws Exception {
+    publishToBob("Forged", "claims to be the CEO", false, "CEO <ceo@bank.example>");
+    Store store = connect(WalletKey.parse(BOB_KEY).account().canonical(), bobPassword);
+    try {
+      Folder inbox = store.getFolder("INBOX");
+      inbox.open(Folder.READ_ONLY);
+      Message forged = null;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (forged == null && System.nanoTime() < deadline) {
+        for (Message m : inbox.getMessages()) {
+          if ("Forged".equals(m.getSubject())) {
+            forged = m;
+          }
+        }
+        Thread.sleep(100);
+      }
+      assertThat(forged).as("the forged message arrives").isNotNull();
+      assertThat(forged.getFrom()[0].toString()).isEqualTo(aliceMail());
+      assertThat(forged.getHeader("X-Sealpost-Original-From")[0])
+          .isEqualTo("CEO <ceo@bank.example>");
+    } finally {
+      store.close();
+    }
+  }
+
+  @Test
+  void aWrongPasswordIsRefused() {
+    assertThatThrownBy(() -> connect(bobMail, "wrong-password"))
+        .isInstanceOf(AuthenticationFailedException.class)
+        .hasMessageContaining("failed");
+    assertThatThrownBy(() -> connect("0x" + "1".repeat(40) + "@" + DOMAIN, bobPassword))
+        .isInstanceOf(AuthenticationFailedException.class);
+  }
+
+  @Test
+  void pythonImaplibFetchesABodyAndSeesSpecialUse() throws Exception {
+    // make sure the first message is there (another test may not have run yet)
+    Store store = connect(bobMail, bobPassword);
+    try {
+      Folder inbox = store.getFolder("INBOX");
+      inbox.open(Folder.READ_ONLY);
+      assertThat(awaitMessages(inbox, 1)).isNotEmpty();
+    } finally {
+      store.close();
+    }
+    Path script = Path.of("src/test/resources/imap_fetch.py").toAbsolutePath();
+    Process process =
+        new ProcessBuilder(
+                "python3", script.toString(), String.valueOf(bridge.port()), bobMail, bobPassword)
+            .redirectErrorStream(true)
+            .start();
+    assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    System.out.println(out);
+    assertThat(process.exitValue()).as(out).isZero();
+    assertThat(out)
+        .contains("IDLE", "UIDPLUS", "MOVE", "SPECIAL-USE", "CONDSTORE", "ENABLE", "NAMESPACE")
+        .contains("LITERAL+")
+        .contains("\\Sent", "\\Drafts", "\\Trash", "\\Junk", "\\Archive")
+        .contains("Subject: Hello from Alice", "X-Sealpost-Sender: verified " + aliceMail())
+        .contains("The body of the first");
+    assertThat(Files.exists(script)).isTrue();
+  }
+
+  static String read(Path path) throws IOException {
+    return Files.readString(path);
+  }
+}
