@@ -10,6 +10,7 @@ import org.sealpost.server.config.ConfigException;
 import org.sealpost.server.config.ConfigLoader;
 import org.sealpost.server.config.ServerConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sealpost server}: runs the home server alone until SIGTERM or Ctrl-C. */
@@ -21,21 +22,7 @@ import picocli.CommandLine.Option;
           + " variables < these flags. See docs/configuration.md."
     })
 final class ServerCommand implements Callable<Integer> {
-  @Option(
-      names = "--data",
-      required = true,
-      paramLabel = "DIR",
-      description = "Data directory (created if missing).")
-  Path data;
-
-  @Option(
-      names = "--domain",
-      paramLabel = "DOMAIN",
-      description = "This server's domain (default: localhost).")
-  String domain;
-
-  @Option(names = "--http-port", paramLabel = "N", description = "HTTP port (default: 8080).")
-  Integer httpPort;
+  @Mixin ServerOptions options;
 
   @Option(
       names = "--config",
@@ -45,7 +32,7 @@ final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    HomeServer server = start(load(data, config, domain, httpPort));
+    HomeServer server = start(load(options, config));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -59,8 +46,9 @@ final class ServerCommand implements Callable<Integer> {
     return 0;
   }
 
-  static ServerConfig load(Path data, Path configFile, String domain, Integer httpPort)
+  static ServerConfig load(ServerOptions options, Path configFile)
       throws ConfigException, UserError {
+    Path data = options.data;
     ConfigLoader loader = new ConfigLoader().set("data-dir", data.toString(), "--data");
     Path file = configFile != null ? configFile : data.resolve(ConfigLoader.FILE_NAME);
     if (configFile != null && !Files.isRegularFile(configFile)) {
@@ -71,8 +59,9 @@ final class ServerCommand implements Callable<Integer> {
     }
     loader.environment(System.getenv());
     loader.set("data-dir", data.toString(), "--data"); // flags win over the file and environment
-    loader.set("domain", domain, "--domain");
-    loader.set("http.port", httpPort == null ? null : httpPort.toString(), "--http-port");
+    loader.set("domain", options.domain, "--domain");
+    loader.set(
+        "http.port", options.httpPort == null ? null : options.httpPort.toString(), "--http-port");
     return loader.load();
   }
 

@@ -1,7 +1,6 @@
 package org.sealpost.cli;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -16,6 +15,7 @@ import org.sealpost.identity.secret.PassphraseBox;
 import org.sealpost.server.HomeServer;
 import org.sealpost.server.config.ServerConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,21 +29,7 @@ import picocli.CommandLine.Option;
       "Then create an account with: sealpost account create --data DIR --wallet-key-file FILE"
     })
 final class UpCommand implements Callable<Integer> {
-  @Option(
-      names = "--data",
-      required = true,
-      paramLabel = "DIR",
-      description = "Data directory (created if missing).")
-  Path data;
-
-  @Option(
-      names = "--domain",
-      paramLabel = "DOMAIN",
-      description = "Mail domain (default: localhost).")
-  String domain;
-
-  @Option(names = "--http-port", paramLabel = "N", description = "HTTP API port (default: 8080).")
-  Integer httpPort;
+  @Mixin ServerOptions options;
 
   @Option(
       names = "--imap-port",
@@ -68,7 +54,7 @@ final class UpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ServerConfig config = ServerCommand.load(data, null, domain, httpPort);
+    ServerConfig config = ServerCommand.load(options, null);
     HomeServer server = ServerCommand.start(config);
     SecureRandom random = new SecureRandom();
     Clock clock = Clock.systemUTC();
@@ -78,14 +64,14 @@ final class UpCommand implements Callable<Integer> {
         new Enrollment(
             config.domain(),
             client,
-            new BridgeAccounts(data),
+            new BridgeAccounts(options.data),
             clock,
             random,
             BridgePassword.RECOMMENDED,
             PassphraseBox.RECOMMENDED);
     BridgeAdmin admin =
         BridgeAdmin.start(
-            data,
+            options.data,
             enrollment,
             credentials ->
                 AccountCommand.describe(
@@ -94,7 +80,10 @@ final class UpCommand implements Callable<Integer> {
     ImapBridge imap =
         ImapBridge.start(
             new ImapBridge.Settings(
-                data, "127.0.0.1", imapPort, URI.create("http://127.0.0.1:" + server.httpPort())),
+                options.data,
+                "127.0.0.1",
+                imapPort,
+                URI.create("http://127.0.0.1:" + server.httpPort())),
             clock);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

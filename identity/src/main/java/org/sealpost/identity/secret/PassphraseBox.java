@@ -3,7 +3,6 @@ package org.sealpost.identity.secret;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -11,8 +10,6 @@ import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
 import org.sealpost.identity.MalformedException;
 
 /**
@@ -68,7 +65,7 @@ public final class PassphraseBox {
             .putInt(iterations)
             .put((byte) parallelism)
             .array();
-    byte[] key = derive(passphrase, salt, memoryKiB, iterations, parallelism);
+    byte[] key = Argon2id.derive(passphrase, salt, memoryKiB, iterations, parallelism, 32);
     try {
       byte[] ciphertext = gcm(Cipher.ENCRYPT_MODE, key, nonce, header, secret);
       return ByteBuffer.allocate(HEADER + SALT + NONCE + ciphertext.length)
@@ -115,7 +112,7 @@ public final class PassphraseBox {
     in.get(salt).get(nonce);
     byte[] ciphertext = new byte[in.remaining()];
     in.get(ciphertext);
-    byte[] key = derive(passphrase, salt, memory, passes, lanes);
+    byte[] key = Argon2id.derive(passphrase, salt, memory, passes, lanes, 32);
     try {
       return gcm(Cipher.DECRYPT_MODE, key, nonce, Arrays.copyOf(box, HEADER), ciphertext);
     } catch (IllegalStateException e) {
@@ -123,25 +120,6 @@ public final class PassphraseBox {
     } finally {
       Arrays.fill(key, (byte) 0);
     }
-  }
-
-  private static byte[] derive(char[] passphrase, byte[] salt, int memory, int passes, int lanes) {
-    Argon2BytesGenerator argon2 = new Argon2BytesGenerator();
-    argon2.init(
-        new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-            .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-            .withMemoryAsKB(memory)
-            .withIterations(passes)
-            .withParallelism(lanes)
-            .withSalt(salt)
-            .build());
-    ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(passphrase));
-    byte[] password = new byte[encoded.remaining()];
-    encoded.get(password);
-    byte[] key = new byte[32];
-    argon2.generateBytes(password, key);
-    Arrays.fill(password, (byte) 0);
-    return key;
   }
 
   private static byte[] gcm(int mode, byte[] key, byte[] nonce, byte[] aad, byte[] input) {
