@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import javax.mail.Flags;
+import org.apache.james.core.Username;
 import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.ModSeq;
@@ -20,6 +21,7 @@ import org.apache.james.mailbox.model.MailboxId;
 import org.apache.james.mailbox.model.MessageMetaData;
 import org.apache.james.mailbox.model.MessageRange;
 import org.apache.james.mailbox.store.mail.AbstractMessageMapper;
+import org.apache.james.mailbox.store.mail.MailboxMapper;
 import org.apache.james.mailbox.store.mail.ModSeqProvider;
 import org.apache.james.mailbox.store.mail.UidProvider;
 import org.apache.james.mailbox.store.mail.model.MailboxMessage;
@@ -39,8 +41,19 @@ final class EnvelopeMessageMapper extends AbstractMessageMapper {
     }
   }
 
+  /**
+   * Told of every MOVE and COPY before the folder changes (consent, docs/adr/0004-imap-bridge.md);
+   * an exception fails the IMAP command and leaves the message where it was.
+   */
+  interface FolderTransitionHook {
+    void beforeTransition(Username owner, String key, String from, String to)
+        throws MailboxException;
+  }
+
   private final Rows rows;
   private final MessageStore store;
+  private final MailboxMapper mailboxes;
+  private final FolderTransitionHook hook;
 
   EnvelopeMessageMapper(
       MailboxSession session,
@@ -48,10 +61,14 @@ final class EnvelopeMessageMapper extends AbstractMessageMapper {
       ModSeqProvider modSeqs,
       Clock clock,
       Rows rows,
-      MessageStore store) {
+      MessageStore store,
+      MailboxMapper mailboxes,
+      FolderTransitionHook hook) {
     super(session, uids, modSeqs, clock);
     this.rows = rows;
     this.store = store;
+    this.mailboxes = mailboxes;
+    this.hook = hook;
   }
 
   @Override
@@ -148,6 +165,19 @@ final class EnvelopeMessageMapper extends AbstractMessageMapper {
         .filter(MailboxMessage::isRecent)
         .map(MailboxMessage::getUid)
         .toList();
+  }
+
+  /** COPY, and MOVE through it: the hook first, synchronously, so a refusal is the command's. */
+  @Override
+  public MessageMetaData copy(Mailbox mailbox, MailboxMessage original) throws MailboxException {
+    Mailbox source =
+        mailboxes
+            .findMailboxById(original.getMailboxId())
+            .blockOptional()
+            .orElseThrow(() -> new MailboxException("no folder " + original.getMailboxId()));
+    hook.beforeTransition(
+        mailbox.getUser(), ((EnvelopeMessage) original).key(), source.getName(), mailbox.getName());
+    return super.copy(mailbox, original);
   }
 
   @Override

@@ -71,7 +71,6 @@ import org.sealpost.bridge.BridgeAccount;
 import org.sealpost.bridge.BridgeAccounts;
 import org.sealpost.client.InboxEntry;
 import org.sealpost.client.SealpostClient;
-import org.sealpost.identity.envelope.SenderCheck;
 import org.sealpost.identity.installation.InstallationKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,6 +110,7 @@ public final class ImapBridge implements AutoCloseable {
   private final SealpostMapperFactory mappers;
   private final InVMEventBus eventBus;
   private final MessageStore store;
+  private final ConsentFiling consent;
   private final SealpostClient client;
   private final MessageId.Factory messageIds;
   private final Clock clock;
@@ -121,7 +121,8 @@ public final class ImapBridge implements AutoCloseable {
     this.clock = clock;
     this.client = new SealpostClient(settings.homeServer(), clock);
     this.store = new MessageStore(client, clock, random);
-    this.mappers = new SealpostMapperFactory(clock, store);
+    this.consent = new ConsentFiling(clock, store::senderOf);
+    this.mappers = new SealpostMapperFactory(clock, store, consent);
     MetricFactory metrics = new DefaultMetricFactory();
     this.eventBus =
         new InVMEventBus(
@@ -302,6 +303,7 @@ public final class ImapBridge implements AutoCloseable {
     } catch (MailboxException e) {
       throw new IllegalStateException("cannot create the folders of " + account.mail(), e);
     }
+    consent.unlocked(user, account.mail(), client.as(keys));
     if (!closed) {
       syncs.computeIfAbsent(
           user,
@@ -317,8 +319,7 @@ public final class ImapBridge implements AutoCloseable {
       return; // exactly once: a reconnect may deliver an envelope again
     }
     MessageStore.Opened opened = store.keep(user, entry.envelope());
-    String folder =
-        opened.envelope().sender() instanceof SenderCheck.Verified ? "INBOX" : "Requests";
+    String folder = consent.folderFor(user, opened.envelope().sender());
     MailboxSession system = mailboxes.createSystemSession(user);
     Mailbox mailbox =
         mappers

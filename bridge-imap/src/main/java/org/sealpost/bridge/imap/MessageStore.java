@@ -25,6 +25,7 @@ import org.sealpost.identity.envelope.EnvelopeOpenException;
 import org.sealpost.identity.envelope.EnvelopeOpener;
 import org.sealpost.identity.envelope.EnvelopeSealer;
 import org.sealpost.identity.envelope.OpenedEnvelope;
+import org.sealpost.identity.envelope.SenderCheck;
 import org.sealpost.identity.envelope.SenderDirectory;
 import org.sealpost.identity.installation.Bundle;
 import org.sealpost.identity.installation.BundleVerifier;
@@ -42,8 +43,11 @@ final class MessageStore implements MessageContents {
   /** An account whose keys were unlocked by a successful login. */
   record Unlocked(BridgeAccount account, InstallationKeys keys, EnvelopeOpener opener) {}
 
-  /** An envelope kept for a message, and whether its opened MIME is rendered (synced mail). */
-  private record Kept(Envelope envelope, boolean render) {}
+  /**
+   * An envelope kept for a message, whether its opened MIME is rendered (synced mail), and the
+   * sender check made when it was synced (empty for appended mail).
+   */
+  private record Kept(Envelope envelope, boolean render, Optional<SenderCheck> sender) {}
 
   /** What opening an envelope for placement gave. */
   record Opened(String key, OpenedEnvelope envelope, byte[] rendered) {}
@@ -88,9 +92,15 @@ final class MessageStore implements MessageContents {
     String key = envelope.id().hex();
     OpenedEnvelope open = keys.opener().open(envelope, senders);
     byte[] rendered = Rendering.render(open);
-    envelopes.put(key, new Kept(envelope, true));
+    envelopes.put(key, new Kept(envelope, true, Optional.of(open.sender())));
     opened.put(cacheKey(owner, key), rendered);
     return new Opened(key, open, rendered);
+  }
+
+  /** Who a kept synced message is from, as its signature proved when it was synced. */
+  Optional<SenderCheck> senderOf(String key) {
+    Kept kept = envelopes.get(key);
+    return kept == null ? Optional.empty() : kept.sender();
   }
 
   boolean knows(String key) {
@@ -144,7 +154,7 @@ final class MessageStore implements MessageContents {
         new EnvelopeSealer(clock, random)
             .seal(new Author.Installation(account, keys.keys()), own, mime);
     String key = envelope.id().hex();
-    envelopes.put(key, new Kept(envelope, false));
+    envelopes.put(key, new Kept(envelope, false, Optional.empty()));
     opened.put(cacheKey(owner, key), mime.clone());
     return key;
   }

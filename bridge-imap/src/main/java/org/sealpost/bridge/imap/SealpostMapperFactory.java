@@ -30,10 +30,13 @@ final class SealpostMapperFactory extends MailboxSessionMapperFactory {
   private final EnvelopeMessageMapper.Rows rows = new EnvelopeMessageMapper.Rows();
   private final Clock clock;
   private final MessageStore store;
+  private final EnvelopeMessageMapper.FolderTransitionHook hook;
 
-  SealpostMapperFactory(Clock clock, MessageStore store) {
+  SealpostMapperFactory(
+      Clock clock, MessageStore store, EnvelopeMessageMapper.FolderTransitionHook hook) {
     this.clock = clock;
     this.store = store;
+    this.hook = hook;
   }
 
   @Override
@@ -43,7 +46,7 @@ final class SealpostMapperFactory extends MailboxSessionMapperFactory {
 
   @Override
   public MessageMapper createMessageMapper(MailboxSession session) {
-    return new EnvelopeMessageMapper(session, uids, modSeqs, clock, rows, store);
+    return new EnvelopeMessageMapper(session, uids, modSeqs, clock, rows, store, mailboxes, hook);
   }
 
   @Override

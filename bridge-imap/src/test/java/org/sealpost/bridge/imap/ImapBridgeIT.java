@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -51,7 +52,10 @@ import org.sealpost.identity.wallet.WalletKey;
 import org.sealpost.server.HomeServer;
 import org.sealpost.server.config.ConfigLoader;
 
-/** The IMAP bridge against a real home server, with Jakarta Mail and python3 imaplib. */
+/**
+ * The IMAP bridge against a real home server, with Jakarta Mail and python3 imaplib: reading, IDLE,
+ * sender display, and consent (filing by decisions, moves out of Requests deciding).
+ */
 class ImapBridgeIT {
   static final String DOMAIN = "home.test";
   static final String BOB_KEY = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -68,6 +72,9 @@ class ImapBridgeIT {
   static String bobPassword;
   static WalletKey alice;
   static InstallationKeys aliceKeys;
+
+  /** A second installation of Bob's, held by the test: it reads and makes consent decisions. */
+  static InstallationKeys bobKeys;
 
   @BeforeAll
   static void start() throws Exception {
@@ -100,12 +107,16 @@ class ImapBridgeIT {
     bobPassword = new String(credentials.password());
 
     alice = WalletKey.parse(ALICE_KEY);
-    aliceKeys = InstallationKeys.generate(RANDOM);
-    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    LinkStatement statement =
-        LinkStatement.forKeys(
-            alice.account(), Domain.parse(DOMAIN), aliceKeys, now, now.plus(Duration.ofDays(1)));
-    client.link(new Bundle(statement, alice.signPersonal(statement.text())));
+    aliceKeys = link(alice);
+    bobKeys = link(bob);
+    // Bob allows Alice (from his other installation), so her mail is filed in INBOX.
+    client
+        .as(bobKeys)
+        .decide(
+            "sender",
+            alice.account().canonical(),
+            "allow",
+            Instant.now().truncatedTo(ChronoUnit.SECONDS));
 
     bridge = ImapBridge.start(new ImapBridge.Settings(data, "127.0.0.1", 0, url), CLOCK);
     // Published before anyone logs in: the sync reads the inbox from the start after login.
@@ -122,6 +133,17 @@ class ImapBridgeIT {
     }
   }
 
+  /** Links a new installation of {@code wallet} on the home server. */
+  static InstallationKeys link(WalletKey wallet) throws Exception {
+    InstallationKeys keys = InstallationKeys.generate(RANDOM);
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    LinkStatement statement =
+        LinkStatement.forKeys(
+            wallet.account(), Domain.parse(DOMAIN), keys, now, now.plus(Duration.ofDays(1)));
+    client.link(new Bundle(statement, wallet.signPersonal(statement.text())));
+    return keys;
+  }
+
   static String aliceMail() {
     return alice.account().canonical() + "@" + DOMAIN;
   }
@@ -132,6 +154,16 @@ class ImapBridgeIT {
   }
 
   static void publishToBob(String subject, String body, boolean attachment, String from) {
+    publishToBob(alice, aliceKeys, subject, body, attachment, from);
+  }
+
+  static void publishToBob(
+      WalletKey sender,
+      InstallationKeys senderKeys,
+      String subject,
+      String body,
+      boolean attachment,
+      String from) {
     String boundary = "b-" + System.nanoTime();
     StringBuilder mime = new StringBuilder();
     // From claims the checksummed address: the bridge must show the verified canonical one.
@@ -158,10 +190,10 @@ class ImapBridgeIT {
     var envelope =
         new EnvelopeSealer(CLOCK, RANDOM)
             .seal(
-                new Author.Installation(alice.account(), aliceKeys),
+                new Author.Installation(sender.account(), senderKeys),
                 bundles,
                 mime.toString().getBytes(StandardCharsets.UTF_8));
-    client.as(aliceKeys).publish(envelope, Optional.empty());
+    client.as(senderKeys).publish(envelope, Optional.empty());
   }
 
   static byte[] attachmentBytes() {
@@ -327,6 +359,78 @@ class ImapBridgeIT {
         .contains("Subject: Hello from Alice", "X-Sealpost-Sender: verified " + aliceMail())
         .contains("The body of the first");
     assertThat(Files.exists(script)).isTrue();
+  }
+
+  @Test
+  void movingOutOfRequestsAllowsOrDeniesTheSender() throws Exception {
+    WalletKey carol = WalletKey.parse(HexFormat.of().formatHex(RANDOM.generateSeed(32)));
+    WalletKey dave = WalletKey.parse(HexFormat.of().formatHex(RANDOM.generateSeed(32)));
+    InstallationKeys carolKeys = link(carol);
+    InstallationKeys daveKeys = link(dave);
+    String carolFrom = carol.account().canonical() + "@" + DOMAIN;
+    String daveFrom = dave.account().canonical() + "@" + DOMAIN;
+    publishToBob(carol, carolKeys, "Carol asks", "first contact", false, carolFrom);
+    publishToBob(dave, daveKeys, "Dave asks", "first contact too", false, daveFrom);
+    Store store = connect(bobMail, bobPassword);
+    try {
+      IMAPFolder requests = (IMAPFolder) store.getFolder("Requests");
+      requests.open(Folder.READ_WRITE);
+      Message carolFirst = awaitSubject(requests, "Carol asks");
+      Message daveFirst = awaitSubject(requests, "Dave asks");
+      assertThat(carolFirst).as("a new verified sender lands in Requests").isNotNull();
+      assertThat(daveFirst).isNotNull();
+
+      Folder inbox = store.getFolder("INBOX");
+      requests.moveMessages(new Message[] {carolFirst}, inbox);
+      assertThat(client.as(bobKeys).consent())
+          .anyMatch(
+              d ->
+                  d.kind().equals("sender")
+                      && d.subject().equalsIgnoreCase(carol.account().canonical())
+                      && d.state().equals("allow"));
+
+      requests.moveMessages(new Message[] {daveFirst}, store.getFolder("Junk"));
+      assertThat(client.as(bobKeys).consent())
+          .anyMatch(
+              d ->
+                  d.kind().equals("sender")
+                      && d.subject().equalsIgnoreCase(dave.account().canonical())
+                      && d.state().equals("deny"));
+
+      publishToBob(carol, carolKeys, "Carol again", "now allowed", false, carolFrom);
+      inbox.open(Folder.READ_ONLY);
+      assertThat(awaitSubject(inbox, "Carol again"))
+          .as("the allowed sender's next message lands in INBOX")
+          .isNotNull();
+      assertThat(Arrays.stream(inbox.getMessages()).map(ImapBridgeIT::subject))
+          .contains("Carol asks");
+      assertThat(Arrays.stream(requests.getMessages()).map(ImapBridgeIT::subject))
+          .doesNotContain("Carol asks", "Carol again", "Dave asks");
+    } finally {
+      store.close();
+    }
+  }
+
+  /** The first message of {@code folder} with {@code subject}, waiting up to 10 s; else null. */
+  static Message awaitSubject(Folder folder, String subject) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    do {
+      for (Message m : folder.getMessages()) {
+        if (subject.equals(subject(m))) {
+          return m;
+        }
+      }
+      Thread.sleep(100);
+    } while (System.nanoTime() < deadline);
+    return null;
+  }
+
+  static String subject(Message message) {
+    try {
+      return message.getSubject();
+    } catch (jakarta.mail.MessagingException e) {
+      return null; // expunged meanwhile
+    }
   }
 
   static String read(Path path) throws IOException {
