@@ -32,23 +32,12 @@ public final class JpaBundleDirectory implements BundleDirectory {
     requireNonNull(bundle, "bundle");
     requireNonNull(receivedAt, "receivedAt");
     BundleRow row = new BundleRow(bundle, receivedAt);
-    try {
-      return database.write(
-          session -> {
-            BundleRow stored = session.get(BundleRow.class, row.installation);
-            if (stored == null) {
-              session.insert(row);
-              return true;
-            }
-            if (stored.account.equals(row.account) && row.expiresAt.isAfter(stored.expiresAt)) {
-              session.update(row);
-              return true;
-            }
-            return false;
-          });
-    } catch (ConstraintViolationException e) {
-      return lostRace(e);
-    }
+    // A renewal: the same account re-signing the same keys with a later expiry.
+    return insertOrReplace(
+        BundleRow.class,
+        row,
+        row.installation,
+        stored -> stored.account.equals(row.account) && row.expiresAt.isAfter(stored.expiresAt));
   }
 
   @Override
@@ -81,15 +70,30 @@ public final class JpaBundleDirectory implements BundleDirectory {
     requireNonNull(revocation, "revocation");
     requireNonNull(receivedAt, "receivedAt");
     RevocationRow row = new RevocationRow(revocation, receivedAt);
+    // The earliest revocation wins.
+    return insertOrReplace(
+        RevocationRow.class,
+        row,
+        row.installation,
+        stored -> row.revokedAt.isBefore(stored.revokedAt));
+  }
+
+  /**
+   * Inserts {@code row} if no row has its key, or replaces the stored one when {@code replaces}
+   * says so; true if {@code row} was stored. One transaction; a concurrent insert of the same key
+   * that commits first makes this one answer false.
+   */
+  private <R> boolean insertOrReplace(
+      Class<R> type, R row, String key, java.util.function.Predicate<R> replaces) {
     try {
       return database.write(
           session -> {
-            RevocationRow stored = session.get(RevocationRow.class, row.installation);
+            R stored = session.get(type, key);
             if (stored == null) {
               session.insert(row);
               return true;
             }
-            if (row.revokedAt.isBefore(stored.revokedAt)) {
+            if (replaces.test(stored)) {
               session.update(row);
               return true;
             }
