@@ -7,13 +7,17 @@ import java.io.FileInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.mail.Flags;
@@ -67,8 +71,11 @@ import org.apache.james.mailbox.store.search.SimpleMessageSearchIndex;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.metrics.api.NoopGaugeRegistry;
 import org.apache.james.metrics.logger.DefaultMetricFactory;
+import org.apache.james.protocols.api.ClientAuth;
+import org.apache.james.protocols.netty.Encryption;
 import org.sealpost.bridge.BridgeAccount;
 import org.sealpost.bridge.BridgeAccounts;
+import org.sealpost.bridge.tls.TlsIdentity;
 import org.sealpost.client.InboxEntry;
 import org.sealpost.client.SealpostClient;
 import org.sealpost.identity.installation.InstallationKeys;
@@ -78,8 +85,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The IMAP bridge: Apache James 3.8.1's IMAP server (Netty) over Sealpost's mailbox backend.
  * Accounts come from {@link BridgeAccounts}; a login unlocks an account's keys and starts following
- * its inbox on the home server. Plain LOGIN is allowed (bind it to loopback); no TLS in this slice.
- * See docs/adr/0004-imap-bridge.md.
+ * its inbox on the home server. See docs/adr/0004-imap-bridge.md.
+ *
+ * <p>With {@link Settings#tls()} the plain port offers STARTTLS (RFC 3501 §6.2.1) and a second
+ * listener speaks implicit TLS (RFC 8314 §3.2), both over the same processor and mailboxes. LOGIN
+ * and AUTHENTICATE without TLS are allowed on a loopback bind only (local clients); on any other
+ * bind the server announces LOGINDISABLED and refuses them until STARTTLS. See
+ * docs/adr/0006-bridge-tls.md.
  */
 public final class ImapBridge implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ImapBridge.class);
@@ -96,16 +108,46 @@ public final class ImapBridge implements AutoCloseable {
    * @param host the address to bind, e.g. 127.0.0.1
    * @param port the port, 0 for any free one
    * @param homeServer the home server's client API base URL
+   * @param tls STARTTLS on {@code port} and an implicit-TLS listener; empty: plain only, which a
+   *     non-loopback {@code host} refuses
    */
-  public record Settings(Path dataDir, String host, int port, URI homeServer) {
+  public record Settings(Path dataDir, String host, int port, URI homeServer, Optional<Tls> tls) {
     public Settings {
       requireNonNull(dataDir, "dataDir");
       requireNonNull(host, "host");
       requireNonNull(homeServer, "homeServer");
+      requireNonNull(tls, "tls");
+      if (tls.isEmpty() && !isLoopback(host)) {
+        throw new IllegalArgumentException(
+            "host: " + host + " without TLS (expected: a loopback address, or TLS settings)");
+      }
+    }
+
+    /** Plain IMAP only: for a loopback {@code host}. */
+    public Settings(Path dataDir, String host, int port, URI homeServer) {
+      this(dataDir, host, port, homeServer, Optional.empty());
+    }
+
+    /** Whether clients may log in without TLS: only when nothing but this machine can connect. */
+    boolean plainLoginAllowed() {
+      return isLoopback(host);
+    }
+  }
+
+  /**
+   * The TLS side of the bridge.
+   *
+   * @param identity the certificate and key served, on both listeners
+   * @param implicitPort the implicit-TLS (imaps) port, 0 for any free one
+   */
+  public record Tls(TlsIdentity identity, int implicitPort) {
+    public Tls {
+      requireNonNull(identity, "identity");
     }
   }
 
   private final IMAPServer server;
+  private final Optional<IMAPServer> implicitTls;
   private final StoreMailboxManager mailboxes;
   private final SealpostMapperFactory mappers;
   private final InVMEventBus eventBus;
@@ -239,29 +281,30 @@ public final class ImapBridge implements AutoCloseable {
             quota.getQuotaManager(),
             quotaRoots,
             metrics);
-    this.server =
-        new IMAPServer(
-            DefaultImapDecoderFactory.createDecoder(),
-            new DefaultImapEncoderFactory().buildImapEncoder(),
-            processor,
-            new ImapMetrics(metrics),
-            new NoopGaugeRegistry());
-    server.setFileSystem(new PlainFileSystem());
     String disabledCaps = "ACL|QUOTA|QUOTA=RES-STORAGE|QUOTA=RES-MESSAGE|LIST-MYRIGHTS";
-    BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
-    config.addProperty("[@enabled]", true);
-    config.addProperty("jmxName", "sealpost-imap-" + INSTANCES.incrementAndGet());
-    config.addProperty("bind", settings.host() + ":" + settings.port());
-    config.addProperty("helloName", "sealpost");
-    config.addProperty("helloName[@autodetect]", false);
-    config.addProperty("plainAuthDisallowed", false);
-    config.addProperty("auth.requireSSL", false);
-    config.addProperty("provisionDefaultMailboxes", false);
-    // No literal is ever spilled to a plaintext temp file: in-memory limit = literal limit.
-    config.addProperty("literalSizeLimit", "50M");
-    config.addProperty("inMemorySizeLimit", "50M");
-    config.addProperty("disabledCaps", disabledCaps);
-    server.configure(config);
+    Optional<TlsIdentity> identity = settings.tls().map(Tls::identity);
+    this.server =
+        listener(
+            processor,
+            metrics,
+            "sealpost-imap-",
+            settings,
+            settings.port(),
+            identity.map(tls -> encryption(tls, true)),
+            disabledCaps);
+    this.implicitTls =
+        settings
+            .tls()
+            .map(
+                tls ->
+                    listener(
+                        processor,
+                        metrics,
+                        "sealpost-imaps-",
+                        settings,
+                        tls.implicitPort(),
+                        Optional.of(encryption(tls.identity(), false)),
+                        disabledCaps));
     // IMAPServer never turns CONDSTORE on: configure the processor again with the same values.
     processor.configure(
         ImapConfiguration.builder()
@@ -272,21 +315,108 @@ public final class ImapBridge implements AutoCloseable {
             .appendLimit(java.util.Optional.of(50 * 1024 * 1024))
             .build());
     server.init();
+    if (implicitTls.isPresent()) {
+      implicitTls.get().init();
+    }
+  }
+
+  /** One IMAP listener over the shared processor; its TLS is {@code tls}, if any. */
+  private static IMAPServer listener(
+      ImapProcessor processor,
+      MetricFactory metrics,
+      String jmxPrefix,
+      Settings settings,
+      int port,
+      Optional<Encryption> tls,
+      String disabledCaps) {
+    IMAPServer server =
+        new IMAPServer(
+            DefaultImapDecoderFactory.createDecoder(),
+            new DefaultImapEncoderFactory().buildImapEncoder(),
+            processor,
+            new ImapMetrics(metrics),
+            new NoopGaugeRegistry()) {
+          @Override
+          protected void buildSSLContext() {
+            // The TLS identity is built by TlsIdentity, not from a keystore in the configuration.
+            this.encryption = tls.orElse(null);
+          }
+        };
+    server.setFileSystem(new PlainFileSystem());
+    BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
+    config.addProperty("[@enabled]", true);
+    config.addProperty("jmxName", jmxPrefix + INSTANCES.incrementAndGet());
+    config.addProperty("bind", settings.host() + ":" + port);
+    config.addProperty("helloName", "sealpost");
+    config.addProperty("helloName[@autodetect]", false);
+    // Without TLS, James refuses LOGIN and AUTHENTICATE and announces LOGINDISABLED (RFC 3501
+    // §6.2.3): allowed on loopback only.
+    config.addProperty("plainAuthDisallowed", !settings.plainLoginAllowed());
+    config.addProperty("auth.requireSSL", !settings.plainLoginAllowed());
+    config.addProperty("provisionDefaultMailboxes", false);
+    // No literal is ever spilled to a plaintext temp file: in-memory limit = literal limit.
+    config.addProperty("literalSizeLimit", "50M");
+    config.addProperty("inMemorySizeLimit", "50M");
+    config.addProperty("disabledCaps", disabledCaps);
+    try {
+      server.configure(config);
+    } catch (org.apache.commons.configuration2.ex.ConfigurationException e) {
+      throw new IllegalStateException("the IMAP listener's own configuration is invalid", e);
+    }
+    return server;
+  }
+
+  /** STARTTLS or implicit TLS with {@code identity}, TLS 1.2+ only, no client certificates. */
+  private static Encryption encryption(TlsIdentity identity, boolean startTls) {
+    return startTls
+        ? Encryption.createStartTls(
+            identity.sslContext(), null, identity.protocols(), ClientAuth.NONE)
+        : Encryption.createTls(identity.sslContext(), null, identity.protocols(), ClientAuth.NONE);
   }
 
   /** Starts the bridge; it listens once this returns. */
   public static ImapBridge start(Settings settings, Clock clock) throws Exception {
     ImapBridge bridge = new ImapBridge(settings, clock, new SecureRandom());
-    LOG.info(
-        "Sealpost IMAP bridge listening on {}:{} (plain, no TLS) for {}",
-        settings.host(),
-        bridge.port(),
-        settings.homeServer());
+    if (settings.tls().isPresent()) {
+      LOG.info(
+          "Sealpost IMAP bridge listening on {}:{} (STARTTLS{}) and {}:{} (implicit TLS) for {};"
+              + " certificate SHA-256 {}",
+          settings.host(),
+          bridge.port(),
+          settings.plainLoginAllowed() ? ", login without TLS allowed on loopback" : " required",
+          settings.host(),
+          bridge.implicitTlsPort().getAsInt(),
+          settings.homeServer(),
+          settings.tls().get().identity().fingerprint());
+    } else {
+      LOG.info(
+          "Sealpost IMAP bridge listening on {}:{} (plain, no TLS) for {}",
+          settings.host(),
+          bridge.port(),
+          settings.homeServer());
+    }
     return bridge;
   }
 
+  /** The plain (STARTTLS when configured) port. */
   public int port() {
     return server.getListenAddresses().get(0).getPort();
+  }
+
+  /** The implicit-TLS port, when TLS is configured. */
+  public OptionalInt implicitTlsPort() {
+    return implicitTls
+        .map(listener -> OptionalInt.of(listener.getListenAddresses().get(0).getPort()))
+        .orElse(OptionalInt.empty());
+  }
+
+  /** Whether {@code host} is a loopback address or a name that resolves to one. */
+  static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   /** Called by the authenticator on the first successful login of an account. */
@@ -357,6 +487,7 @@ public final class ImapBridge implements AutoCloseable {
   public void close() {
     closed = true;
     syncs.values().forEach(InboxSync::close);
+    implicitTls.ifPresent(IMAPServer::destroy);
     server.destroy();
   }
 
