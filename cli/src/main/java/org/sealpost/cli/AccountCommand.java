@@ -29,19 +29,29 @@ import picocli.CommandLine.Spec;
 final class AccountCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The JSON printed for a created account: what a mail client needs. */
+  /**
+   * The JSON printed for a created account: what a mail client needs, with the bridges' TLS
+   * certificate fingerprint to compare with the one the client shows.
+   */
   static ObjectNode describe(
-      Enrollment.Credentials credentials, String host, int imapPort, int submissionPort) {
+      Enrollment.Credentials credentials,
+      String host,
+      int imapPort,
+      int imapsPort,
+      int submissionPort,
+      String tlsFingerprint) {
     ObjectNode node =
         JSON.createObjectNode()
             .put("account", credentials.mail().account().canonical())
             .put("mail", credentials.mail().toString())
             .put("password", new String(credentials.password()));
     node.putObject("imap").put("host", host).put("port", imapPort).put("security", "STARTTLS");
+    node.putObject("imaps").put("host", host).put("port", imapsPort).put("security", "SSL/TLS");
     node.putObject("smtp")
         .put("host", host)
         .put("port", submissionPort)
         .put("security", "STARTTLS");
+    node.putObject("tls").put("sha256", tlsFingerprint);
     return node;
   }
 

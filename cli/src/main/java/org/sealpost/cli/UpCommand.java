@@ -1,8 +1,10 @@
 package org.sealpost.cli;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.sealpost.bridge.BridgeAccounts;
@@ -10,13 +12,17 @@ import org.sealpost.bridge.BridgeAdmin;
 import org.sealpost.bridge.BridgePassword;
 import org.sealpost.bridge.Enrollment;
 import org.sealpost.bridge.imap.ImapBridge;
+import org.sealpost.bridge.tls.TlsException;
+import org.sealpost.bridge.tls.TlsIdentity;
 import org.sealpost.client.SealpostClient;
 import org.sealpost.identity.secret.PassphraseBox;
 import org.sealpost.server.HomeServer;
 import org.sealpost.server.config.ServerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code sealpost up}: the home server and the bridges in one process, on the embedded database
@@ -29,6 +35,7 @@ import picocli.CommandLine.Option;
       "Then create an account with: sealpost account create --data DIR --wallet-key-file FILE"
     })
 final class UpCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
   @Mixin ServerOptions options;
 
   @Option(
@@ -37,6 +44,13 @@ final class UpCommand implements Callable<Integer> {
       defaultValue = "1143",
       description = "IMAP port (default: ${DEFAULT-VALUE}).")
   int imapPort;
+
+  @Option(
+      names = "--imaps-port",
+      paramLabel = "N",
+      defaultValue = "1993",
+      description = "IMAP over implicit TLS port (default: ${DEFAULT-VALUE}).")
+  int imapsPort;
 
   @Option(
       names = "--smtp-port",
@@ -52,12 +66,48 @@ final class UpCommand implements Callable<Integer> {
       description = "SMTP submission port (default: ${DEFAULT-VALUE}).")
   int submissionPort;
 
+  @Option(
+      names = "--submissions-port",
+      paramLabel = "N",
+      defaultValue = "1465",
+      description =
+          "SMTP submission over implicit TLS port, for the SMTP bridge (default: ${DEFAULT-VALUE}).")
+  int submissionsPort;
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      defaultValue = "${env:SEALPOST_TLS_CERT}",
+      description = {
+        "The bridges' certificate chain, PEM, server certificate first (env SEALPOST_TLS_CERT).",
+        "Default: a self-signed certificate generated in DATA/bridge/tls/ and kept."
+      })
+  Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
+      defaultValue = "${env:SEALPOST_TLS_KEY}",
+      description = "The private key of --tls-cert, unencrypted PKCS#8 PEM (env SEALPOST_TLS_KEY).")
+  Path tlsKey;
+
+  /** The bridges bind here: loopback, so local clients may also log in without TLS. */
+  private static final String BRIDGE_HOST = "127.0.0.1";
+
   @Override
   public Integer call() throws Exception {
     ServerConfig config = ServerCommand.load(options, null);
-    HomeServer server = ServerCommand.start(config);
     SecureRandom random = new SecureRandom();
     Clock clock = Clock.systemUTC();
+    TlsIdentity tls = tls(config); // first: a bad certificate stops before anything listens
+    HomeServer server = ServerCommand.start(config);
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "Bridge TLS certificate %s%n  SHA-256 %s%n  (compare with what your mail client"
+                + " shows before trusting it)%n",
+            tls.certificateFile(), tls.fingerprint())
+        .flush();
     SealpostClient client =
         new SealpostClient(URI.create("http://127.0.0.1:" + server.httpPort()), clock);
     Enrollment enrollment =
@@ -75,15 +125,21 @@ final class UpCommand implements Callable<Integer> {
             enrollment,
             credentials ->
                 AccountCommand.describe(
-                    credentials, config.domain().name(), imapPort, submissionPort),
+                    credentials,
+                    config.domain().name(),
+                    imapPort,
+                    imapsPort,
+                    submissionPort,
+                    tls.fingerprint()),
             random);
     ImapBridge imap =
         ImapBridge.start(
             new ImapBridge.Settings(
                 options.data,
-                "127.0.0.1",
+                BRIDGE_HOST,
                 imapPort,
-                URI.create("http://127.0.0.1:" + server.httpPort())),
+                URI.create("http://127.0.0.1:" + server.httpPort()),
+                Optional.of(new ImapBridge.Tls(tls, imapsPort))),
             clock);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -98,5 +154,28 @@ final class UpCommand implements Callable<Integer> {
                 "sealpost-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The operator's certificate, or the one generated for the mail domain and the bind host; a
+   * generated key is sealed under the server key's passphrase when one is configured.
+   */
+  private TlsIdentity tls(ServerConfig config) throws UserError {
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new UserError(
+          tlsCert == null
+              ? "--tls-key needs --tls-cert (the certificate chain of that key)"
+              : "--tls-cert needs --tls-key (the private key of that certificate)");
+    }
+    TlsIdentity.Settings settings =
+        (tlsCert != null
+                ? TlsIdentity.Settings.configured(tlsCert, tlsKey)
+                : TlsIdentity.Settings.generated(config.domain().name(), BRIDGE_HOST))
+            .withPassphrase(config.serverKey().passphrase().map(String::toCharArray));
+    try {
+      return TlsIdentity.loadOrCreate(options.data, settings);
+    } catch (TlsException e) {
+      throw new UserError(e.getMessage());
+    }
   }
 }

@@ -60,6 +60,8 @@ class UpAccountIT {
                 "--http-port",
                 String.valueOf(httpPort),
                 "--imap-port",
+                String.valueOf(Command.freePort()),
+                "--imaps-port",
                 String.valueOf(Command.freePort()))
             .redirectErrorStream(true)
             .redirectOutput(work.resolve("up.log").toFile())
@@ -118,6 +120,10 @@ class UpAccountIT {
     assertThat(aliceJson.path("password").asText()).matches("[a-z2-9]{5}(-[a-z2-9]{5}){3}");
     assertThat(aliceJson.path("imap").path("port").isInt()).isTrue();
     assertThat(aliceJson.path("smtp").path("security").asText()).isEqualTo("STARTTLS");
+    assertThat(aliceJson.path("imap").path("security").asText()).isEqualTo("STARTTLS");
+    assertThat(aliceJson.path("tls").path("sha256").asText())
+        .matches("([0-9A-F]{2}:){31}[0-9A-F]{2}")
+        .isEqualTo(fingerprintOf(data.resolve("bridge/tls/cert.pem")));
     assertThat(text.stdoutText())
         .startsWith("Sealpost wants you to link a new installation to your inbox.")
         .contains("Account: " + BOB);
@@ -135,6 +141,53 @@ class UpAccountIT {
         List.of(aliceJson.path("password").asText(), bobPassword, ALICE_KEY, BOB_KEY)) {
       assertThat(filesContaining(data, secret)).as("files holding a secret").isEmpty();
     }
+  }
+
+  @Test
+  void unusableTlsFilesStopUpWithOneLine() throws Exception {
+    Path data = work.resolve("data");
+    Path garbage = Files.writeString(work.resolve("garbage.pem"), "not a certificate\n");
+    Command up =
+        Command.sealpost(
+            work,
+            "up",
+            "--data",
+            data.toString(),
+            "--http-port",
+            String.valueOf(Command.freePort()),
+            "--tls-cert",
+            garbage.toString(),
+            "--tls-key",
+            work.resolve("missing-key.pem").toString());
+    Command half =
+        Command.sealpost(work, "up", "--data", data.toString(), "--tls-cert", garbage.toString());
+
+    assertThat(up.exitCode()).isEqualTo(1);
+    assertThat(up.stderr())
+        .isEqualTo(
+            "sealpost: "
+                + garbage
+                + ": no certificate found (expected PEM: -----BEGIN CERTIFICATE-----)\n");
+    assertThat(half.exitCode()).isEqualTo(1);
+    assertThat(half.stderr())
+        .isEqualTo("sealpost: --tls-cert needs --tls-key (the private key of that certificate)\n");
+  }
+
+  /** What {@code openssl x509 -fingerprint -sha256} prints, after the '='. */
+  private static String fingerprintOf(Path certificate) throws Exception {
+    Process openssl =
+        new ProcessBuilder(
+                "openssl",
+                "x509",
+                "-noout",
+                "-fingerprint",
+                "-sha256",
+                "-in",
+                certificate.toString())
+            .start();
+    String out = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    assertThat(openssl.waitFor()).isZero();
+    return out.strip().substring(out.indexOf('=') + 1);
   }
 
   private static List<Path> filesContaining(Path dir, String secret) throws IOException {

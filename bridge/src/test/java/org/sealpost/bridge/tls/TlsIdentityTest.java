@@ -169,6 +169,35 @@ class TlsIdentityTest {
   }
 
   @Test
+  void traditionalRsaAndEcKeyFilesAreAcceptedToo(@TempDir Path elsewhere) throws Exception {
+    Path rsaCert = elsewhere.resolve("rsa-cert.pem");
+    Path rsaKey = elsewhere.resolve("rsa-key.pem");
+    openssl(elsewhere, rsaCert, rsaKey, "rsa:2048");
+    Path rsaTraditional = elsewhere.resolve("rsa-traditional.pem");
+    run(
+        elsewhere,
+        "openssl",
+        "rsa",
+        "-traditional",
+        "-in",
+        rsaKey.toString(),
+        "-out",
+        rsaTraditional.toString());
+    Path ecCert = elsewhere.resolve("ec-cert.pem");
+    Path ecKey = elsewhere.resolve("ec-key.pem");
+    openssl(elsewhere, ecCert, ecKey, "ec:" + ecParams(elsewhere));
+    Path ecTraditional = elsewhere.resolve("ec-traditional.pem");
+    run(elsewhere, "openssl", "ec", "-in", ecKey.toString(), "-out", ecTraditional.toString());
+
+    assertThat(Files.readString(rsaTraditional)).startsWith("-----BEGIN RSA PRIVATE KEY-----");
+    assertThat(Files.readString(ecTraditional)).startsWith("-----BEGIN EC PRIVATE KEY-----");
+    assertThat(load(TlsIdentity.Settings.configured(rsaCert, rsaTraditional), CLOCK).certificate())
+        .isEqualTo(PemFiles.readCertificates(rsaCert).get(0));
+    assertThat(load(TlsIdentity.Settings.configured(ecCert, ecTraditional), CLOCK).certificate())
+        .isEqualTo(PemFiles.readCertificates(ecCert).get(0));
+  }
+
+  @Test
   void badConfiguredFilesGiveOneLineErrorsNamingTheFile(@TempDir Path elsewhere) throws Exception {
     Path cert = elsewhere.resolve("cert.pem");
     Path key = elsewhere.resolve("key.pem");
