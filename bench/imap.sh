@@ -80,7 +80,9 @@ stop_server() {
   server_pid=""
 }
 
+# What was measured: the checkout, and the last commit that changed the bridge itself.
 commit="$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . ':!bench' ':!docs' || echo ' (with uncommitted changes)')"
+bridge_commit="$(git -C "$root" log -1 --format='%h %cs' -- bridge bridge-imap)"
 dovecot_version="$($dovecot --version | cut -d' ' -f1)"
 tsv="$work/rows.tsv"
 mkdir -p "$(dirname "$out")"
@@ -92,7 +94,7 @@ mkdir -p "$(dirname "$out")"
   printf -- '- Machine: %s CPUs (%s), %s RAM, %s\n' "$(nproc)" \
     "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" \
     "$(free -h | awk '/^Mem:/ {print $2}')" "$(uname -sr)"
-  printf -- '- Sealpost commit %s (`sealpost up`, embedded H2); Dovecot %s (Debian), Maildir\n' "$commit" "$dovecot_version"
+  printf -- '- Sealpost commit %s, bridge last changed in %s (`sealpost up`, embedded H2); Dovecot %s (Debian), Maildir\n' "$commit" "$bridge_commit" "$dovecot_version"
   printf -- '- Java: %s\n' "$(java -version 2>&1 | head -1)"
   printf -- '- Options: sizes %s %s\n' "$sizes" "${load_args[*]:-}"
   printf -- '- Load average at start: %s\n\n' "$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -33,6 +33,9 @@ final class ProcessMemory {
   private ProcessMemory() {}
 
   static Sample of(long root) {
+    // For a JVM, collect first: a collection can shrink the heap (G1 gives memory back), and
+    // before and after must both be read in the same, collected state.
+    long heap = heapAfterCollection(root);
     long rss = 0;
     long pss = 0;
     List<Long> tree = tree(root);
@@ -40,7 +43,7 @@ final class ProcessMemory {
       rss += field(Path.of("/proc", Long.toString(pid), "status"), "VmRSS:");
       pss += field(Path.of("/proc", Long.toString(pid), "smaps_rollup"), "Pss:");
     }
-    return new Sample(rss, pss, tree.size(), heapAfterCollection(root));
+    return new Sample(rss, pss, tree.size(), heap);
   }
 
   /**
