@@ -5,7 +5,7 @@
 # run ./mvnw -DskipTests package first.
 #
 #   bench/imap.sh [--sizes 1000,10000,100000] [--sessions 1,8,32,100] [--phase-seconds 5]
-#                 [--warmup-seconds 20] [--idle-pushes 5] [--out FILE.md]
+#                 [--warmup-seconds 20] [--idle-pushes 5] [--header-search-sessions N] [--out FILE.md]
 #
 # Tables go to stdout and are appended to bench/results/<date>-imap.md (or --out).
 # JVM options of the load generator: BENCH_JAVA_OPTS (default -Xmx2g); of `up`: SEALPOST_JAVA_OPTS.
@@ -21,7 +21,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
     --out) out="$(realpath -m "$2")"; shift 2 ;;
-    --sessions|--phase-seconds|--warmup-seconds|--idle-pushes|--grace-seconds|--publish-threads)
+    --sessions|--phase-seconds|--warmup-seconds|--idle-pushes|--grace-seconds|--publish-threads|--header-search-sessions)
       load_args+=("$1" "$2"); shift 2 ;;
     *) echo "bench/imap.sh: unknown option $1 (see the comment at the top of $0)" >&2; exit 2 ;;
   esac

@@ -48,7 +48,8 @@ final class Workload {
       int phaseSeconds,
       int warmupSeconds,
       int idlePushes,
-      int graceSeconds) {}
+      int graceSeconds,
+      int headerSearchSessions) {}
 
   /** One concurrency level's results. */
   record Level(
@@ -68,7 +69,11 @@ final class Workload {
    * One step of a phase, run over and over by every session; {@code name} is the table row that a
    * command left unanswered at the end of the grace time counts against.
    */
-  private record Step(String name, Action action) {}
+  private record Step(String name, Action action, int maxSessions) {
+    Step(String name, Action action) {
+      this(name, action, Integer.MAX_VALUE);
+    }
+  }
 
   private final Settings settings;
   private final Target target;
@@ -136,7 +141,11 @@ final class Workload {
       Thread.sleep(2000);
       ProcessMemory.Sample with = ProcessMemory.of(target.pid());
       for (Step step : steps()) {
-        phase(sessions, step, timings, settings.phaseSeconds());
+        phase(
+            sessions.subList(0, Math.min(sessions.size(), step.maxSessions())),
+            step,
+            timings,
+            settings.phaseSeconds());
       }
       idle(sessions, timings);
       return new Level(count, timings, before, with, loadBefore, loadAverage());
@@ -191,7 +200,10 @@ final class Workload {
             (session, random, timings) -> {
               String word = BenchMessages.WORDS.get(random.nextInt(BenchMessages.WORDS.size()));
               timed(timings, SEARCH_HEADER, session, "UID SEARCH HEADER Subject " + word);
-            }));
+            },
+            // A server that reads every message for it would otherwise still be busy with the
+            // searches of 100 sessions long after the phase, and slow whatever is measured next.
+            settings.headerSearchSessions()));
   }
 
   /** A message number that prepare() left \Seen (not a multiple of 50). */
