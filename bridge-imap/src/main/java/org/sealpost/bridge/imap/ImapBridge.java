@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.mail.Flags;
@@ -40,7 +41,6 @@ import org.apache.james.mailbox.SessionProvider;
 import org.apache.james.mailbox.acl.UnionMailboxACLResolver;
 import org.apache.james.mailbox.events.MailboxIdRegistrationKey;
 import org.apache.james.mailbox.exception.MailboxException;
-import org.apache.james.mailbox.inmemory.InMemoryMessageId;
 import org.apache.james.mailbox.model.Mailbox;
 import org.apache.james.mailbox.model.MailboxPath;
 import org.apache.james.mailbox.model.MessageId;
@@ -71,6 +71,7 @@ import org.sealpost.bridge.BridgeAccount;
 import org.sealpost.bridge.BridgeAccounts;
 import org.sealpost.client.InboxEntry;
 import org.sealpost.client.SealpostClient;
+import org.sealpost.database.Database;
 import org.sealpost.identity.installation.InstallationKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,23 +91,61 @@ public final class ImapBridge implements AutoCloseable {
       List.of("INBOX", "Requests", "Sent", "Drafts", "Trash", "Junk", "Archive");
 
   /**
-   * Where to listen and whom to follow.
+   * Where to listen, whom to follow and where to keep the mailboxes.
    *
    * @param dataDir the data directory whose {@code bridge/accounts} this bridge serves
    * @param host the address to bind, e.g. 127.0.0.1
    * @param port the port, 0 for any free one
    * @param homeServer the home server's client API base URL
+   * @param storage the database of the mailboxes
    */
-  public record Settings(Path dataDir, String host, int port, URI homeServer) {
+  public record Settings(Path dataDir, String host, int port, URI homeServer, Storage storage) {
     public Settings {
       requireNonNull(dataDir, "dataDir");
       requireNonNull(host, "host");
       requireNonNull(homeServer, "homeServer");
+      requireNonNull(storage, "storage");
+    }
+
+    /** Mailboxes in the data directory's embedded database. */
+    public Settings(Path dataDir, String host, int port, URI homeServer) {
+      this(dataDir, host, port, homeServer, Storage.EMBEDDED);
+    }
+  }
+
+  /**
+   * The database the mailboxes are kept in: the schema of the {@code migrations} module, shared
+   * with the home server (its own {@code imap_*} tables). By default the H2 file of the data
+   * directory, which {@code sealpost up} shares with the home server in the same process.
+   *
+   * @param jdbcUrl a {@code jdbc:postgresql:} or {@code jdbc:h2:} URL; empty for the embedded H2
+   *     file {@code <dataDir>/db/sealpost.mv.db}
+   */
+  public record Storage(Optional<String> jdbcUrl, String user, String password, int poolSize) {
+    public static final Storage EMBEDDED = new Storage(Optional.empty(), "sa", "", 4);
+
+    public Storage {
+      requireNonNull(jdbcUrl, "jdbcUrl");
+      requireNonNull(user, "user");
+      requireNonNull(password, "password");
+    }
+
+    Database open(Path dataDir) {
+      return jdbcUrl.isPresent()
+          ? Database.open(jdbcUrl.get(), user, password, poolSize, BridgeDatabase.ENTITIES)
+          : Database.h2File(dataDir, BridgeDatabase.ENTITIES);
+    }
+
+    @Override
+    public String toString() {
+      return "Storage[" + (jdbcUrl.isPresent() ? "jdbc, user " + user : "embedded H2") + "]";
     }
   }
 
   private final IMAPServer server;
   private final StoreMailboxManager mailboxes;
+  private final BridgeDatabase database;
+  private final SyncCursors cursors;
   private final SealpostMapperFactory mappers;
   private final InVMEventBus eventBus;
   private final MessageStore store;
@@ -117,12 +156,16 @@ public final class ImapBridge implements AutoCloseable {
   private final Map<Username, InboxSync> syncs = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  private ImapBridge(Settings settings, Clock clock, SecureRandom random) throws Exception {
+  private ImapBridge(Settings settings, Clock clock, SecureRandom random, BridgeDatabase database)
+      throws Exception {
     this.clock = clock;
+    this.database = database;
+    this.cursors = new SyncCursors(database, clock);
     this.client = new SealpostClient(settings.homeServer(), clock);
-    this.store = new MessageStore(client, clock, random);
+    this.store = new MessageStore(database, client, clock, random);
     this.consent = new ConsentFiling(clock, store::senderOf);
-    this.mappers = new SealpostMapperFactory(clock, store, consent);
+    this.mappers = new SealpostMapperFactory(database, clock, store, consent);
+    this.messageIds = new SealpostMessageId.Factory(random);
     MetricFactory metrics = new DefaultMetricFactory();
     this.eventBus =
         new InVMEventBus(
@@ -156,7 +199,6 @@ public final class ImapBridge implements AutoCloseable {
             mappers,
             new DefaultTextExtractor(),
             (attachment, session) -> InputStream.nullInputStream());
-    this.messageIds = new InMemoryMessageId.Factory();
     NaiveThreadIdGuessingAlgorithm threads = new NaiveThreadIdGuessingAlgorithm();
     this.mailboxes =
         new StoreMailboxManager(
@@ -276,7 +318,14 @@ public final class ImapBridge implements AutoCloseable {
 
   /** Starts the bridge; it listens once this returns. */
   public static ImapBridge start(Settings settings, Clock clock) throws Exception {
-    ImapBridge bridge = new ImapBridge(settings, clock, new SecureRandom());
+    BridgeDatabase database = new BridgeDatabase(settings.storage().open(settings.dataDir()));
+    ImapBridge bridge;
+    try {
+      bridge = new ImapBridge(settings, clock, new SecureRandom(), database);
+    } catch (Exception | Error e) {
+      database.close();
+      throw e;
+    }
     LOG.info(
         "Sealpost IMAP bridge listening on {}:{} (plain, no TLS) for {}",
         settings.host(),
@@ -304,18 +353,30 @@ public final class ImapBridge implements AutoCloseable {
       throw new IllegalStateException("cannot create the folders of " + account.mail(), e);
     }
     consent.unlocked(user, account.mail(), client.as(keys));
+    Optional<String> from;
+    try {
+      from = cursors.of(user);
+    } catch (MailboxException e) {
+      throw new IllegalStateException(
+          "cannot read where the sync of " + account.mail() + " stopped", e);
+    }
     if (!closed) {
       syncs.computeIfAbsent(
           user,
           any ->
-              new InboxSync(account.mail().toString(), client.as(keys), e -> place(user, e))
+              new InboxSync(
+                      account.mail().toString(),
+                      client.as(keys),
+                      from,
+                      e -> place(user, e),
+                      cursor -> cursors.save(user, cursor))
                   .start());
     }
   }
 
   /** Opens a synced envelope, files it, and tells selected and IDLE clients. */
   private void place(Username user, InboxEntry entry) throws Exception {
-    if (store.knows(entry.envelope().id().hex())) {
+    if (store.knows(user, entry.envelope().id().hex())) {
       return; // exactly once: a reconnect may deliver an envelope again
     }
     MessageStore.Opened opened = store.keep(user, entry.envelope());
@@ -357,7 +418,11 @@ public final class ImapBridge implements AutoCloseable {
   public void close() {
     closed = true;
     syncs.values().forEach(InboxSync::close);
-    server.destroy();
+    try {
+      server.destroy();
+    } finally {
+      database.close();
+    }
   }
 
   /** Resolves plain and file:// paths; only TLS material would be loaded through it. */
