@@ -61,6 +61,9 @@ final class InboxSync implements AutoCloseable {
         session.stream(
             cursor,
             entry -> {
+              if (closed) {
+                return false; // closed while the stream waited: the next run places it
+              }
               try {
                 placer.place(entry);
               } catch (Exception e) {
