@@ -139,6 +139,7 @@ final class UpCommand implements Callable<Integer> {
                 BRIDGE_HOST,
                 imapPort,
                 URI.create("http://127.0.0.1:" + server.httpPort()),
+                bridgeStorage(config.database()),
                 Optional.of(new ImapBridge.Tls(tls, imapsPort))),
             clock);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -177,5 +178,11 @@ final class UpCommand implements Callable<Integer> {
     } catch (TlsException e) {
       throw new UserError(e.getMessage());
     }
+  }
+
+  /** The bridge keeps its mailboxes in the home server's database (its own tables). */
+  private static ImapBridge.Storage bridgeStorage(ServerConfig.Database database) {
+    return new ImapBridge.Storage(
+        database.jdbcUrl(), database.user(), database.password(), database.poolSize());
   }
 }

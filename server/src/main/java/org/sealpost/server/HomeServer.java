@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Optional;
+import org.sealpost.database.Database;
 import org.sealpost.identity.MalformedException;
 import org.sealpost.identity.installation.SigningKeys;
 import org.sealpost.identity.secret.PassphraseBox;
@@ -13,11 +14,11 @@ import org.sealpost.server.consent.Consent;
 import org.sealpost.server.directory.Directory;
 import org.sealpost.server.http.ApiServer;
 import org.sealpost.server.inbox.Inboxes;
-import org.sealpost.server.store.jpa.Database;
 import org.sealpost.server.store.jpa.JpaBundleDirectory;
 import org.sealpost.server.store.jpa.JpaConsentStore;
 import org.sealpost.server.store.jpa.JpaEnvelopeStore;
 import org.sealpost.server.store.jpa.JpaOutboundQueue;
+import org.sealpost.server.store.jpa.ServerDatabase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,8 +114,8 @@ public final class HomeServer implements AutoCloseable {
     ServerConfig.Database db = config.database();
     try {
       return db.jdbcUrl().isPresent()
-          ? Database.open(db.jdbcUrl().get(), db.user(), db.password(), db.poolSize())
-          : Database.h2File(config.dataDir());
+          ? ServerDatabase.open(db.jdbcUrl().get(), db.user(), db.password(), db.poolSize())
+          : ServerDatabase.h2File(config.dataDir());
     } catch (RuntimeException e) {
       // The URL is not repeated here: it may carry a password.
       String which = db.jdbcUrl().isPresent() ? "the configured database" : "the embedded database";

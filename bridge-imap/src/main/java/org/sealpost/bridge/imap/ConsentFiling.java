@@ -37,7 +37,7 @@ final class ConsentFiling implements EnvelopeMessageMapper.FolderTransitionHook 
 
   /** Where a message's sender comes from: the check made when it was synced. */
   interface Senders {
-    Optional<SenderCheck> senderOf(String key);
+    Optional<SenderCheck> senderOf(Username owner, String key) throws MailboxException;
   }
 
   private static final class Book {
@@ -118,7 +118,7 @@ final class ConsentFiling implements EnvelopeMessageMapper.FolderTransitionHook 
       return;
     }
     Book book = books.get(owner);
-    Optional<SenderCheck> sender = senders.senderOf(key);
+    Optional<SenderCheck> sender = senders.senderOf(owner, key);
     if (book == null
         || sender.isEmpty()
         || !(sender.get() instanceof SenderCheck.Verified verified)

@@ -71,6 +71,10 @@ final class EnvelopeMessage implements MailboxMessage {
     return key;
   }
 
+  Username owner() {
+    return owner;
+  }
+
   private byte[] raw() {
     byte[] raw;
     try {

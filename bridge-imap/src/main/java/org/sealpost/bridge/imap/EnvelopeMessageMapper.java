@@ -1,45 +1,51 @@
 package org.sealpost.bridge.imap;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.Set;
 import javax.mail.Flags;
 import org.apache.james.core.Username;
+import org.apache.james.mailbox.ApplicableFlagBuilder;
 import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.ModSeq;
 import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.model.Mailbox;
-import org.apache.james.mailbox.model.MailboxId;
 import org.apache.james.mailbox.model.MessageMetaData;
 import org.apache.james.mailbox.model.MessageRange;
+import org.apache.james.mailbox.model.UpdatedFlags;
+import org.apache.james.mailbox.store.FlagsUpdateCalculator;
 import org.apache.james.mailbox.store.mail.AbstractMessageMapper;
-import org.apache.james.mailbox.store.mail.MailboxMapper;
-import org.apache.james.mailbox.store.mail.ModSeqProvider;
-import org.apache.james.mailbox.store.mail.UidProvider;
 import org.apache.james.mailbox.store.mail.model.MailboxMessage;
+import org.hibernate.StatelessSession;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 
 /**
- * Message rows of all mailboxes, IN MEMORY for this slice (the Hibernate mapper is the next slice).
- * Rows never carry content: they are {@link EnvelopeMessage}s that open on demand.
+ * Message rows on {@code imap_messages}. Rows never carry content: they load as {@link
+ * EnvelopeMessage}s that open their envelope on demand.
+ *
+ * <p>Every write that takes a UID or modseq (add, copy, move, flag changes) does so in one
+ * transaction with the folder's row locked ({@link BridgeDatabase#lock}): counters and rows commit
+ * together, UIDs become visible in increasing order, and an IMAP session and the inbox sync can
+ * write the same folder at once. {@code begin/commit/rollback} are no-ops (each method is its own
+ * transaction; docs/design/imap-backend-research.md §3.1).
  */
 final class EnvelopeMessageMapper extends AbstractMessageMapper {
-  /** Rows by mailbox, shared by every mapper of one bridge. */
-  static final class Rows {
-    private final Map<MailboxId, ConcurrentSkipListMap<MessageUid, EnvelopeMessage>> byMailbox =
-        new ConcurrentHashMap<>();
-
-    ConcurrentSkipListMap<MessageUid, EnvelopeMessage> of(MailboxId id) {
-      return byMailbox.computeIfAbsent(id, any -> new ConcurrentSkipListMap<>());
-    }
-  }
+  /** Expunge deletes by UID in batches of this many, below every database's parameter limit. */
+  private static final int DELETE_BATCH = 500;
 
   /**
    * Told of every MOVE and COPY before the folder changes (consent, docs/adr/0004-imap-bridge.md);
@@ -50,169 +56,350 @@ final class EnvelopeMessageMapper extends AbstractMessageMapper {
         throws MailboxException;
   }
 
-  private final Rows rows;
+  private final BridgeDatabase database;
   private final MessageStore store;
-  private final MailboxMapper mailboxes;
   private final FolderTransitionHook hook;
 
   EnvelopeMessageMapper(
       MailboxSession session,
-      UidProvider uids,
-      ModSeqProvider modSeqs,
+      MailboxCounters counters,
       Clock clock,
-      Rows rows,
+      BridgeDatabase database,
       MessageStore store,
-      MailboxMapper mailboxes,
       FolderTransitionHook hook) {
-    super(session, uids, modSeqs, clock);
-    this.rows = rows;
-    this.store = store;
-    this.mailboxes = mailboxes;
-    this.hook = hook;
+    super(session, counters, counters, clock);
+    this.database = requireNonNull(database, "database");
+    this.store = requireNonNull(store, "store");
+    this.hook = requireNonNull(hook, "hook");
   }
 
   @Override
   public MessageMetaData add(Mailbox mailbox, MailboxMessage message) throws MailboxException {
-    if (message instanceof EnvelopeMessage) {
-      return super.add(mailbox, message);
-    }
-    // APPEND: read the literal once, seal it to the account's own installation, keep the envelope.
-    byte[] mime;
-    try (InputStream in = message.getFullContent()) {
-      mime = in.readAllBytes();
-    } catch (IOException e) {
-      throw new MailboxException("cannot read the appended message", e);
-    }
-    String key = store.sealAppended(mailboxSession.getUser(), mime);
-    EnvelopeMessage row =
-        new EnvelopeMessage(
-            store,
-            mailboxSession.getUser(),
-            key,
-            message.getMessageId(),
-            mailbox.getMailboxId(),
-            message.getInternalDate(),
-            mime.length,
-            message.createFlags());
-    return super.add(mailbox, row);
-  }
-
-  @Override
-  public Iterator<MailboxMessage> findInMailbox(
-      Mailbox mailbox, MessageRange set, FetchType type, int limit) {
-    List<MailboxMessage> out = new ArrayList<>();
-    for (EnvelopeMessage m : rows.of(mailbox.getMailboxId()).values()) {
-      if (set.includes(m.getUid())) {
-        out.add(m);
-        if (limit > 0 && out.size() >= limit) {
-          break;
-        }
+    EnvelopeMessage envelope;
+    if (message instanceof EnvelopeMessage synced) {
+      envelope = synced;
+    } else {
+      // APPEND: read the literal once, seal it to the account's own installation, keep the
+      // envelope; the row refers to it like to a synced one.
+      byte[] mime;
+      try (InputStream in = message.getFullContent()) {
+        mime = in.readAllBytes();
+      } catch (IOException e) {
+        throw new MailboxException("cannot read the appended message", e);
       }
+      Username owner = mailboxSession.getUser();
+      envelope =
+          new EnvelopeMessage(
+              store,
+              owner,
+              store.sealAppended(owner, mime),
+              message.getMessageId(),
+              mailbox.getMailboxId(),
+              message.getInternalDate(),
+              mime.length,
+              message.createFlags());
     }
-    return out.iterator();
-  }
-
-  @Override
-  public List<MessageUid> retrieveMessagesMarkedForDeletion(Mailbox mailbox, MessageRange range) {
-    List<MessageUid> out = new ArrayList<>();
-    for (EnvelopeMessage m : rows.of(mailbox.getMailboxId()).values()) {
-      if (range.includes(m.getUid()) && m.isDeleted()) {
-        out.add(m.getUid());
-      }
-    }
-    return out;
-  }
-
-  @Override
-  public long countMessagesInMailbox(Mailbox mailbox) {
-    return rows.of(mailbox.getMailboxId()).size();
-  }
-
-  @Override
-  protected long countUnseenMessagesInMailbox(Mailbox mailbox) {
-    return rows.of(mailbox.getMailboxId()).values().stream().filter(m -> !m.isSeen()).count();
-  }
-
-  @Override
-  public void delete(Mailbox mailbox, MailboxMessage message) {
-    rows.of(mailbox.getMailboxId()).remove(message.getUid());
-  }
-
-  @Override
-  public Map<MessageUid, MessageMetaData> deleteMessages(Mailbox mailbox, List<MessageUid> uids) {
-    Map<MessageUid, MessageMetaData> out = new HashMap<>();
-    for (MessageUid uid : uids) {
-      EnvelopeMessage m = rows.of(mailbox.getMailboxId()).remove(uid);
-      if (m != null) {
-        out.put(uid, m.metaData());
-      }
-    }
-    return out;
-  }
-
-  @Override
-  public MessageUid findFirstUnseenMessageUid(Mailbox mailbox) {
-    return rows.of(mailbox.getMailboxId()).values().stream()
-        .filter(m -> !m.isSeen())
-        .map(MailboxMessage::getUid)
-        .findFirst()
-        .orElse(null);
-  }
-
-  @Override
-  public List<MessageUid> findRecentMessageUidsInMailbox(Mailbox mailbox) {
-    return rows.of(mailbox.getMailboxId()).values().stream()
-        .filter(MailboxMessage::isRecent)
-        .map(MailboxMessage::getUid)
-        .toList();
-  }
-
-  /** COPY, and MOVE through it: the hook first, synchronously, so a refusal is the command's. */
-  @Override
-  public MessageMetaData copy(Mailbox mailbox, MailboxMessage original) throws MailboxException {
-    Mailbox source =
-        mailboxes
-            .findMailboxById(original.getMailboxId())
-            .blockOptional()
-            .orElseThrow(() -> new MailboxException("no folder " + original.getMailboxId()));
-    hook.beforeTransition(
-        mailbox.getUser(), ((EnvelopeMessage) original).key(), source.getName(), mailbox.getName());
-    return super.copy(mailbox, original);
-  }
-
-  @Override
-  public MessageMetaData move(Mailbox mailbox, MailboxMessage original) throws MailboxException {
-    MessageMetaData moved = copy(mailbox, original);
-    rows.of(original.getMailboxId()).remove(original.getUid());
-    return moved;
-  }
-
-  @Override
-  public Flags getApplicableFlag(Mailbox mailbox) {
-    Flags flags = new Flags();
-    rows.of(mailbox.getMailboxId()).values().forEach(m -> flags.add(m.createFlags()));
-    flags.remove(Flags.Flag.RECENT);
-    return flags;
-  }
-
-  @Override
-  protected MessageMetaData save(Mailbox mailbox, MailboxMessage message) {
-    EnvelopeMessage row = (EnvelopeMessage) message;
-    row.setSaveDate(java.util.Date.from(clock.instant()));
-    rows.of(mailbox.getMailboxId()).put(row.getUid(), row);
+    Instant now = now();
+    MessageRow row =
+        database.write(
+            session -> {
+              MailboxRow box = BridgeDatabase.lock(session, mailbox.getMailboxId());
+              box.lastUid++;
+              box.highestModseq++;
+              session.update(box);
+              MessageRow added =
+                  MessageRow.of(envelope, box.id, box.lastUid, box.highestModseq, now);
+              session.insert(added);
+              return added;
+            });
+    envelope.setUid(MessageUid.of(row.uid));
+    envelope.setModSeq(ModSeq.of(row.modseq));
+    envelope.setSaveDate(java.util.Date.from(now));
     return row.metaData();
   }
 
   @Override
+  public Iterator<MailboxMessage> findInMailbox(
+      Mailbox mailbox, MessageRange set, FetchType type, int limit) throws MailboxException {
+    return find(mailbox, set, limit).iterator();
+  }
+
+  @Override
+  public Flux<MailboxMessage> findInMailboxReactive(
+      Mailbox mailbox, MessageRange set, FetchType type, int limit) {
+    return Flux.defer(
+            () -> {
+              try {
+                return Flux.fromIterable(find(mailbox, set, limit));
+              } catch (MailboxException e) {
+                return Flux.error(e);
+              }
+            })
+        .subscribeOn(Schedulers.boundedElastic());
+  }
+
+  private List<MailboxMessage> find(Mailbox mailbox, MessageRange set, int limit)
+      throws MailboxException {
+    List<MessageRow> rows = database.read(session -> rows(session, mailbox, set, limit));
+    List<MailboxMessage> out = new ArrayList<>(rows.size());
+    rows.forEach(row -> out.add(row.toMessage(store)));
+    return out;
+  }
+
+  /** The folder's rows with a UID in {@code set}, by UID (ONE, FROM, RANGE and ALL alike). */
+  private static List<MessageRow> rows(
+      StatelessSession session, Mailbox mailbox, MessageRange set, int limit) {
+    var query =
+        session
+            .createSelectionQuery(
+                "from MessageRow where mailboxId = :mailbox and uid between :from and :to"
+                    + " order by uid",
+                MessageRow.class)
+            .setParameter("mailbox", BridgeDatabase.rawId(mailbox.getMailboxId()))
+            .setParameter("from", set.getUidFrom().asLong())
+            .setParameter("to", set.getUidTo().asLong());
+    if (limit > 0) {
+      query.setMaxResults(limit);
+    }
+    return query.getResultList();
+  }
+
+  @Override
+  public List<MessageUid> retrieveMessagesMarkedForDeletion(Mailbox mailbox, MessageRange range)
+      throws MailboxException {
+    return uids(
+        "select uid from MessageRow where mailboxId = :mailbox and deleted = true"
+            + " and uid between "
+            + range.getUidFrom().asLong()
+            + " and "
+            + range.getUidTo().asLong()
+            + " order by uid",
+        mailbox);
+  }
+
+  @Override
+  public List<MessageUid> findRecentMessageUidsInMailbox(Mailbox mailbox) throws MailboxException {
+    return uids(
+        "select uid from MessageRow where mailboxId = :mailbox and recent = true order by uid",
+        mailbox);
+  }
+
+  private List<MessageUid> uids(String hql, Mailbox mailbox) throws MailboxException {
+    return database.read(
+        session ->
+            session
+                .createSelectionQuery(hql, Long.class)
+                .setParameter("mailbox", BridgeDatabase.rawId(mailbox.getMailboxId()))
+                .getResultList()
+                .stream()
+                .map(MessageUid::of)
+                .toList());
+  }
+
+  @Override
+  public long countMessagesInMailbox(Mailbox mailbox) throws MailboxException {
+    return count("select count(*) from MessageRow where mailboxId = :mailbox", mailbox);
+  }
+
+  @Override
+  protected long countUnseenMessagesInMailbox(Mailbox mailbox) throws MailboxException {
+    return count(
+        "select count(*) from MessageRow where mailboxId = :mailbox and seen = false", mailbox);
+  }
+
+  private long count(String hql, Mailbox mailbox) throws MailboxException {
+    return database.read(
+        session ->
+            session
+                .createSelectionQuery(hql, Long.class)
+                .setParameter("mailbox", BridgeDatabase.rawId(mailbox.getMailboxId()))
+                .getSingleResult());
+  }
+
+  @Override
+  public MessageUid findFirstUnseenMessageUid(Mailbox mailbox) throws MailboxException {
+    Long first =
+        database.read(
+            session ->
+                session
+                    .createSelectionQuery(
+                        "select min(uid) from MessageRow"
+                            + " where mailboxId = :mailbox and seen = false",
+                        Long.class)
+                    .setParameter("mailbox", BridgeDatabase.rawId(mailbox.getMailboxId()))
+                    .getSingleResult());
+    return first == null ? null : MessageUid.of(first);
+  }
+
+  @Override
+  public void delete(Mailbox mailbox, MailboxMessage message) throws MailboxException {
+    deleteMessages(mailbox, List.of(message.getUid()));
+  }
+
+  /** Expunge: the rows go; the envelopes no other row refers to lose their ciphertext. */
+  @Override
+  public Map<MessageUid, MessageMetaData> deleteMessages(Mailbox mailbox, List<MessageUid> uids)
+      throws MailboxException {
+    long id = BridgeDatabase.rawId(mailbox.getMailboxId());
+    return database.write(
+        session -> {
+          Map<MessageUid, MessageMetaData> out = new HashMap<>();
+          Set<String> envelopes = new LinkedHashSet<>();
+          for (int i = 0; i < uids.size(); i += DELETE_BATCH) {
+            List<Long> batch =
+                uids.subList(i, Math.min(uids.size(), i + DELETE_BATCH)).stream()
+                    .map(MessageUid::asLong)
+                    .toList();
+            List<MessageRow> rows =
+                session
+                    .createSelectionQuery(
+                        "from MessageRow where mailboxId = :mailbox and uid in :uids",
+                        MessageRow.class)
+                    .setParameter("mailbox", id)
+                    .setParameterList("uids", batch)
+                    .getResultList();
+            session
+                .createMutationQuery(
+                    "delete from MessageRow where mailboxId = :mailbox and uid in :uids")
+                .setParameter("mailbox", id)
+                .setParameterList("uids", batch)
+                .executeUpdate();
+            for (MessageRow row : rows) {
+              out.put(MessageUid.of(row.uid), row.metaData());
+              envelopes.add(row.envelopeId);
+            }
+          }
+          BridgeDatabase.release(session, mailbox.getUser().asString(), envelopes);
+          return out;
+        });
+  }
+
+  /**
+   * STORE: the rows whose flags change get one new modseq, taken under the folder lock with the
+   * changes; unchanged rows keep theirs. Every row in range is reported, changed or not.
+   */
+  @Override
+  public Iterator<UpdatedFlags> updateFlags(
+      Mailbox mailbox, FlagsUpdateCalculator calculator, MessageRange set) throws MailboxException {
+    return database
+        .write(
+            session -> {
+              MailboxRow box = BridgeDatabase.lock(session, mailbox.getMailboxId());
+              long modseq = box.highestModseq + 1;
+              boolean changed = false;
+              List<UpdatedFlags> out = new ArrayList<>();
+              for (MessageRow row : rows(session, mailbox, set, UNLIMITED)) {
+                Flags old = row.flags();
+                Flags updated = calculator.buildNewFlags(old);
+                if (UpdatedFlags.flagsChanged(old, updated)) {
+                  row.setFlags(updated);
+                  row.modseq = modseq;
+                  session.update(row);
+                  changed = true;
+                }
+                out.add(
+                    UpdatedFlags.builder()
+                        .uid(MessageUid.of(row.uid))
+                        .messageId(new SealpostMessageId(row.messageId))
+                        .modSeq(ModSeq.of(row.modseq))
+                        .oldFlags(old)
+                        .newFlags(row.flags())
+                        .build());
+              }
+              if (changed) {
+                box.highestModseq = modseq;
+                session.update(box);
+              }
+              return out;
+            })
+        .iterator();
+  }
+
+  /** COPY: the consent hook first, synchronously, so a refusal is the command's. */
+  @Override
+  public MessageMetaData copy(Mailbox mailbox, MailboxMessage original) throws MailboxException {
+    return transfer(mailbox, original, false);
+  }
+
+  /** MOVE: the hook, then the copy and the source row's removal in one transaction. */
+  @Override
+  public MessageMetaData move(Mailbox mailbox, MailboxMessage original) throws MailboxException {
+    return transfer(mailbox, original, true);
+  }
+
+  private MessageMetaData transfer(Mailbox target, MailboxMessage original, boolean move)
+      throws MailboxException {
+    long sourceId = BridgeDatabase.rawId(original.getMailboxId());
+    String source =
+        database.read(
+            session -> {
+              MailboxRow row = session.get(MailboxRow.class, sourceId);
+              if (row == null) {
+                throw new MailboxException("no folder " + original.getMailboxId());
+              }
+              return row.name;
+            });
+    // Outside the write: the hook may ask the home server, which must not hold the folder lock.
+    hook.beforeTransition(
+        target.getUser(), ((EnvelopeMessage) original).key(), source, target.getName());
+    Instant now = now();
+    return database.write(
+        session -> {
+          MailboxRow box = BridgeDatabase.lock(session, target.getMailboxId());
+          MessageRow from =
+              session.get(
+                  MessageRow.class, new MessageRow.Key(sourceId, original.getUid().asLong()));
+          if (from == null) {
+            throw new MailboxException(
+                "message " + original.getUid().asLong() + " is no longer in " + source);
+          }
+          box.lastUid++;
+          box.highestModseq++;
+          session.update(box);
+          Flags flags = from.flags();
+          flags.add(Flags.Flag.RECENT);
+          MessageRow copy = from.copyTo(box.id, box.lastUid, box.highestModseq, flags, now);
+          session.insert(copy);
+          if (move) {
+            session.delete(from);
+          }
+          return copy.metaData();
+        });
+  }
+
+  /** The system flags and every keyword in use in the folder. */
+  @Override
+  public Flags getApplicableFlag(Mailbox mailbox) throws MailboxException {
+    List<String> keywords =
+        database.read(
+            session ->
+                session
+                    .createSelectionQuery(
+                        "select distinct userFlags from MessageRow"
+                            + " where mailboxId = :mailbox and userFlags <> ''",
+                        String.class)
+                    .setParameter("mailbox", BridgeDatabase.rawId(mailbox.getMailboxId()))
+                    .getResultList());
+    ApplicableFlagBuilder flags = ApplicableFlagBuilder.builder();
+    keywords.forEach(k -> flags.add(Arrays.stream(k.split(" ")).toArray(String[]::new)));
+    return flags.build();
+  }
+
+  /** Unused: every caller of it ({@code add}, {@code updateFlags}) is overridden above. */
+  @Override
+  protected MessageMetaData save(Mailbox mailbox, MailboxMessage message) {
+    throw new UnsupportedOperationException("rows are written under the folder lock only");
+  }
+
+  /** Unused: {@code copy(Mailbox, MailboxMessage)} is overridden above. */
+  @Override
   protected MessageMetaData copy(
       Mailbox mailbox, MessageUid uid, ModSeq modSeq, MailboxMessage original) {
-    EnvelopeMessage row = ((EnvelopeMessage) original).copyTo(mailbox.getMailboxId());
-    row.setUid(uid);
-    row.setModSeq(modSeq);
-    Flags flags = original.createFlags();
-    flags.add(Flags.Flag.RECENT);
-    row.setFlags(flags);
-    return save(mailbox, row);
+    throw new UnsupportedOperationException("rows are written under the folder lock only");
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
   @Override

@@ -44,7 +44,6 @@ import org.apache.james.mailbox.SessionProvider;
 import org.apache.james.mailbox.acl.UnionMailboxACLResolver;
 import org.apache.james.mailbox.events.MailboxIdRegistrationKey;
 import org.apache.james.mailbox.exception.MailboxException;
-import org.apache.james.mailbox.inmemory.InMemoryMessageId;
 import org.apache.james.mailbox.model.Mailbox;
 import org.apache.james.mailbox.model.MailboxPath;
 import org.apache.james.mailbox.model.MessageId;
@@ -78,6 +77,7 @@ import org.sealpost.bridge.BridgeAccounts;
 import org.sealpost.bridge.tls.TlsIdentity;
 import org.sealpost.client.InboxEntry;
 import org.sealpost.client.SealpostClient;
+import org.sealpost.database.Database;
 import org.sealpost.identity.installation.InstallationKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,20 +102,23 @@ public final class ImapBridge implements AutoCloseable {
       List.of("INBOX", "Requests", "Sent", "Drafts", "Trash", "Junk", "Archive");
 
   /**
-   * Where to listen and whom to follow.
+   * Where to listen, whom to follow and where to keep the mailboxes.
    *
    * @param dataDir the data directory whose {@code bridge/accounts} this bridge serves
    * @param host the address to bind, e.g. 127.0.0.1
    * @param port the port, 0 for any free one
    * @param homeServer the home server's client API base URL
+   * @param storage the database of the mailboxes
    * @param tls STARTTLS on {@code port} and an implicit-TLS listener; empty: plain only, which a
    *     non-loopback {@code host} refuses
    */
-  public record Settings(Path dataDir, String host, int port, URI homeServer, Optional<Tls> tls) {
+  public record Settings(
+      Path dataDir, String host, int port, URI homeServer, Storage storage, Optional<Tls> tls) {
     public Settings {
       requireNonNull(dataDir, "dataDir");
       requireNonNull(host, "host");
       requireNonNull(homeServer, "homeServer");
+      requireNonNull(storage, "storage");
       requireNonNull(tls, "tls");
       if (tls.isEmpty() && !isLoopback(host)) {
         throw new IllegalArgumentException(
@@ -123,9 +126,9 @@ public final class ImapBridge implements AutoCloseable {
       }
     }
 
-    /** Plain IMAP only: for a loopback {@code host}. */
+    /** Plain IMAP only (for a loopback {@code host}), mailboxes in the embedded database. */
     public Settings(Path dataDir, String host, int port, URI homeServer) {
-      this(dataDir, host, port, homeServer, Optional.empty());
+      this(dataDir, host, port, homeServer, Storage.EMBEDDED, Optional.empty());
     }
 
     /** Whether clients may log in without TLS: only when nothing but this machine can connect. */
@@ -146,9 +149,40 @@ public final class ImapBridge implements AutoCloseable {
     }
   }
 
+  /**
+   * The database the mailboxes are kept in: the schema of the {@code migrations} module, shared
+   * with the home server (its own {@code imap_*} tables). By default the H2 file of the data
+   * directory, which {@code sealpost up} shares with the home server in the same process.
+   *
+   * @param jdbcUrl a {@code jdbc:postgresql:} or {@code jdbc:h2:} URL; empty for the embedded H2
+   *     file {@code <dataDir>/db/sealpost.mv.db}
+   */
+  public record Storage(Optional<String> jdbcUrl, String user, String password, int poolSize) {
+    public static final Storage EMBEDDED = new Storage(Optional.empty(), "sa", "", 4);
+
+    public Storage {
+      requireNonNull(jdbcUrl, "jdbcUrl");
+      requireNonNull(user, "user");
+      requireNonNull(password, "password");
+    }
+
+    Database open(Path dataDir) {
+      return jdbcUrl.isPresent()
+          ? Database.open(jdbcUrl.get(), user, password, poolSize, BridgeDatabase.ENTITIES)
+          : Database.h2File(dataDir, BridgeDatabase.ENTITIES);
+    }
+
+    @Override
+    public String toString() {
+      return "Storage[" + (jdbcUrl.isPresent() ? "jdbc, user " + user : "embedded H2") + "]";
+    }
+  }
+
   private final IMAPServer server;
   private final Optional<IMAPServer> implicitTls;
   private final StoreMailboxManager mailboxes;
+  private final BridgeDatabase database;
+  private final SyncCursors cursors;
   private final SealpostMapperFactory mappers;
   private final InVMEventBus eventBus;
   private final MessageStore store;
@@ -159,12 +193,16 @@ public final class ImapBridge implements AutoCloseable {
   private final Map<Username, InboxSync> syncs = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  private ImapBridge(Settings settings, Clock clock, SecureRandom random) throws Exception {
+  private ImapBridge(Settings settings, Clock clock, SecureRandom random, BridgeDatabase database)
+      throws Exception {
     this.clock = clock;
+    this.database = database;
+    this.cursors = new SyncCursors(database, clock);
     this.client = new SealpostClient(settings.homeServer(), clock);
-    this.store = new MessageStore(client, clock, random);
+    this.store = new MessageStore(database, client, clock, random);
     this.consent = new ConsentFiling(clock, store::senderOf);
-    this.mappers = new SealpostMapperFactory(clock, store, consent);
+    this.mappers = new SealpostMapperFactory(database, clock, store, consent);
+    this.messageIds = new SealpostMessageId.Factory(random);
     MetricFactory metrics = new DefaultMetricFactory();
     this.eventBus =
         new InVMEventBus(
@@ -198,7 +236,6 @@ public final class ImapBridge implements AutoCloseable {
             mappers,
             new DefaultTextExtractor(),
             (attachment, session) -> InputStream.nullInputStream());
-    this.messageIds = new InMemoryMessageId.Factory();
     NaiveThreadIdGuessingAlgorithm threads = new NaiveThreadIdGuessingAlgorithm();
     this.mailboxes =
         new StoreMailboxManager(
@@ -376,7 +413,14 @@ public final class ImapBridge implements AutoCloseable {
 
   /** Starts the bridge; it listens once this returns. */
   public static ImapBridge start(Settings settings, Clock clock) throws Exception {
-    ImapBridge bridge = new ImapBridge(settings, clock, new SecureRandom());
+    BridgeDatabase database = new BridgeDatabase(settings.storage().open(settings.dataDir()));
+    ImapBridge bridge;
+    try {
+      bridge = new ImapBridge(settings, clock, new SecureRandom(), database);
+    } catch (Exception | Error e) {
+      database.close();
+      throw e;
+    }
     if (settings.tls().isPresent()) {
       LOG.info(
           "Sealpost IMAP bridge listening on {}:{} (STARTTLS{}) and {}:{} (implicit TLS) for {};"
@@ -434,18 +478,30 @@ public final class ImapBridge implements AutoCloseable {
       throw new IllegalStateException("cannot create the folders of " + account.mail(), e);
     }
     consent.unlocked(user, account.mail(), client.as(keys));
+    Optional<String> from;
+    try {
+      from = cursors.of(user);
+    } catch (MailboxException e) {
+      throw new IllegalStateException(
+          "cannot read where the sync of " + account.mail() + " stopped", e);
+    }
     if (!closed) {
       syncs.computeIfAbsent(
           user,
           any ->
-              new InboxSync(account.mail().toString(), client.as(keys), e -> place(user, e))
+              new InboxSync(
+                      account.mail().toString(),
+                      client.as(keys),
+                      from,
+                      e -> place(user, e),
+                      cursor -> cursors.save(user, cursor))
                   .start());
     }
   }
 
   /** Opens a synced envelope, files it, and tells selected and IDLE clients. */
   private void place(Username user, InboxEntry entry) throws Exception {
-    if (store.knows(entry.envelope().id().hex())) {
+    if (store.knows(user, entry.envelope().id().hex())) {
       return; // exactly once: a reconnect may deliver an envelope again
     }
     MessageStore.Opened opened = store.keep(user, entry.envelope());
@@ -487,8 +543,12 @@ public final class ImapBridge implements AutoCloseable {
   public void close() {
     closed = true;
     syncs.values().forEach(InboxSync::close);
-    implicitTls.ifPresent(IMAPServer::destroy);
-    server.destroy();
+    try {
+      implicitTls.ifPresent(IMAPServer::destroy);
+      server.destroy();
+    } finally {
+      database.close();
+    }
   }
 
   /** Resolves plain and file:// paths; only TLS material would be loaded through it. */

@@ -19,6 +19,7 @@ import org.sealpost.client.ApiException;
 import org.sealpost.client.SealpostClient;
 import org.sealpost.identity.Account;
 import org.sealpost.identity.Domain;
+import org.sealpost.identity.MalformedException;
 import org.sealpost.identity.envelope.Author;
 import org.sealpost.identity.envelope.Envelope;
 import org.sealpost.identity.envelope.EnvelopeOpenException;
@@ -36,18 +37,13 @@ import org.sealpost.identity.installation.SigningPublicKey;
 
 /**
  * The envelopes behind the messages and the keys that open them. Envelope ciphertext is kept in
- * memory in this slice; plaintext exists only in a bounded, expiring in-memory cache and is never
- * written anywhere. The unlocked keys stay in memory for the life of the process.
+ * {@code imap_envelopes} with the sender check made at sync time, so bodies open again after a
+ * restart; plaintext exists only in a bounded, expiring in-memory cache and is never written
+ * anywhere. The unlocked keys stay in memory for the life of the process.
  */
 final class MessageStore implements MessageContents {
   /** An account whose keys were unlocked by a successful login. */
   record Unlocked(BridgeAccount account, InstallationKeys keys, EnvelopeOpener opener) {}
-
-  /**
-   * An envelope kept for a message, whether its opened MIME is rendered (synced mail), and the
-   * sender check made when it was synced (empty for appended mail).
-   */
-  private record Kept(Envelope envelope, boolean render, Optional<SenderCheck> sender) {}
 
   /** What opening an envelope for placement gave. */
   record Opened(String key, OpenedEnvelope envelope, byte[] rendered) {}
@@ -57,7 +53,7 @@ final class MessageStore implements MessageContents {
   private final SecureRandom random;
   private final SenderDirectory senders;
   private final Map<Username, Unlocked> vault = new ConcurrentHashMap<>();
-  private final Map<String, Kept> envelopes = new ConcurrentHashMap<>();
+  private final BridgeDatabase database;
   private final Cache<String, byte[]> opened =
       CacheBuilder.newBuilder()
           .maximumWeight(64L * 1024 * 1024)
@@ -65,7 +61,8 @@ final class MessageStore implements MessageContents {
           .expireAfterAccess(Duration.ofMinutes(15))
           .build();
 
-  MessageStore(SealpostClient client, Clock clock, SecureRandom random) {
+  MessageStore(BridgeDatabase database, SealpostClient client, Clock clock, SecureRandom random) {
+    this.database = requireNonNull(database, "database");
     this.client = requireNonNull(client, "client");
     this.clock = requireNonNull(clock, "clock");
     this.random = requireNonNull(random, "random");
@@ -87,24 +84,44 @@ final class MessageStore implements MessageContents {
   }
 
   /** Keeps {@code envelope} (synced mail), opens and renders it for placement. */
-  Opened keep(Username owner, Envelope envelope) throws EnvelopeOpenException, IOException {
+  Opened keep(Username owner, Envelope envelope)
+      throws EnvelopeOpenException, IOException, MailboxException {
     Unlocked keys = unlocked(owner);
     String key = envelope.id().hex();
     OpenedEnvelope open = keys.opener().open(envelope, senders);
     byte[] rendered = Rendering.render(open);
-    envelopes.put(key, new Kept(envelope, true, Optional.of(open.sender())));
+    save(
+        KeptEnvelopes.row(owner, key, envelope, true, Optional.of(open.sender()), clock.instant()));
     opened.put(cacheKey(owner, key), rendered);
     return new Opened(key, open, rendered);
   }
 
   /** Who a kept synced message is from, as its signature proved when it was synced. */
-  Optional<SenderCheck> senderOf(String key) {
-    Kept kept = envelopes.get(key);
-    return kept == null ? Optional.empty() : kept.sender();
+  Optional<SenderCheck> senderOf(Username owner, String key) throws MailboxException {
+    return find(owner, key).flatMap(KeptEnvelopes::sender);
   }
 
-  boolean knows(String key) {
-    return envelopes.containsKey(key);
+  /** Whether {@code owner} was given this envelope before (even if its messages are expunged). */
+  boolean knows(Username owner, String key) throws MailboxException {
+    return find(owner, key).isPresent();
+  }
+
+  private Optional<KeptEnvelopeRow> find(Username owner, String key) throws MailboxException {
+    return Optional.ofNullable(
+        database.read(
+            session -> session.get(KeptEnvelopeRow.class, KeptEnvelopes.key(owner, key))));
+  }
+
+  /** Stores {@code row} unless the envelope is already kept (a redelivery, the same bytes). */
+  private void save(KeptEnvelopeRow row) throws MailboxException {
+    database.write(
+        session -> {
+          if (session.get(KeptEnvelopeRow.class, KeptEnvelopes.key(row.owner, row.envelopeId))
+              == null) {
+            session.insert(row);
+          }
+          return row;
+        });
   }
 
   @Override
@@ -113,18 +130,23 @@ final class MessageStore implements MessageContents {
     if (cached != null) {
       return cached;
     }
-    Kept kept = envelopes.get(key);
-    if (kept == null) {
+    Optional<KeptEnvelopeRow> kept;
+    try {
+      kept = find(owner, key);
+    } catch (MailboxException e) {
+      throw new IOException("message " + key + " cannot be read: " + e.getMessage(), e);
+    }
+    if (kept.isEmpty() || kept.get().body == null) {
       throw new IOException("message " + key + " is gone");
     }
     Unlocked keys = unlocked(owner);
     OpenedEnvelope open;
     try {
-      open = keys.opener().open(kept.envelope(), senders);
-    } catch (EnvelopeOpenException e) {
+      open = keys.opener().open(Envelope.parse(kept.get().body), senders);
+    } catch (EnvelopeOpenException | MalformedException e) {
       throw new IOException("message " + key + " does not open: " + e.getMessage(), e);
     }
-    byte[] bytes = kept.render() ? Rendering.render(open) : open.mime();
+    byte[] bytes = kept.get().rendered ? Rendering.render(open) : open.mime();
     opened.put(cacheKey(owner, key), bytes);
     return bytes;
   }
@@ -154,7 +176,7 @@ final class MessageStore implements MessageContents {
         new EnvelopeSealer(clock, random)
             .seal(new Author.Installation(account, keys.keys()), own, mime);
     String key = envelope.id().hex();
-    envelopes.put(key, new Kept(envelope, false, Optional.empty()));
+    save(KeptEnvelopes.row(owner, key, envelope, false, Optional.empty(), clock.instant()));
     opened.put(cacheKey(owner, key), mime.clone());
     return key;
   }

@@ -3,10 +3,6 @@ package org.sealpost.bridge.imap;
 import java.time.Clock;
 import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.inmemory.mail.InMemoryAnnotationMapper;
-import org.apache.james.mailbox.inmemory.mail.InMemoryMailboxMapper;
-import org.apache.james.mailbox.inmemory.mail.InMemoryModSeqProvider;
-import org.apache.james.mailbox.inmemory.mail.InMemoryUidProvider;
-import org.apache.james.mailbox.inmemory.user.InMemorySubscriptionMapper;
 import org.apache.james.mailbox.store.MailboxSessionMapperFactory;
 import org.apache.james.mailbox.store.mail.AnnotationMapper;
 import org.apache.james.mailbox.store.mail.MailboxMapper;
@@ -17,23 +13,33 @@ import org.apache.james.mailbox.store.mail.UidProvider;
 import org.apache.james.mailbox.store.user.SubscriptionMapper;
 
 /**
- * The bridge's mailbox backend. In this slice mailboxes, subscriptions, UIDs and modseqs live in
- * James's in-memory mappers and message rows in {@link EnvelopeMessageMapper}: all lost on restart.
- * Persistence on Hibernate is the next slice (docs/adr/0004-imap-bridge.md).
+ * The bridge's mailbox backend, on the database ({@link BridgeDatabase}): folders, subscriptions,
+ * UID and modseq counters and message rows persist, so UIDVALIDITY, UIDs, flags and modseqs are the
+ * same after a restart. Mappers hold no connection or session and are cheap to create (James makes
+ * one per IMAP session and more for counters).
  */
 final class SealpostMapperFactory extends MailboxSessionMapperFactory {
-  private final MailboxMapper mailboxes = new InMemoryMailboxMapper();
-  private final SubscriptionMapper subscriptions = new InMemorySubscriptionMapper();
+  private final BridgeDatabase database;
+  private final MailboxMapper mailboxes;
+  private final SubscriptionMapper subscriptions;
+  private final MailboxCounters counters;
+
+  /** Never used: the Annotation capability (METADATA) is off, so James never reaches it. */
   private final AnnotationMapper annotations = new InMemoryAnnotationMapper();
-  private final UidProvider uids = new InMemoryUidProvider();
-  private final ModSeqProvider modSeqs = new InMemoryModSeqProvider();
-  private final EnvelopeMessageMapper.Rows rows = new EnvelopeMessageMapper.Rows();
+
   private final Clock clock;
   private final MessageStore store;
   private final EnvelopeMessageMapper.FolderTransitionHook hook;
 
   SealpostMapperFactory(
-      Clock clock, MessageStore store, EnvelopeMessageMapper.FolderTransitionHook hook) {
+      BridgeDatabase database,
+      Clock clock,
+      MessageStore store,
+      EnvelopeMessageMapper.FolderTransitionHook hook) {
+    this.database = database;
+    this.mailboxes = new JpaMailboxMapper(database);
+    this.subscriptions = new JpaSubscriptionMapper(database);
+    this.counters = new MailboxCounters(database);
     this.clock = clock;
     this.store = store;
     this.hook = hook;
@@ -46,7 +52,7 @@ final class SealpostMapperFactory extends MailboxSessionMapperFactory {
 
   @Override
   public MessageMapper createMessageMapper(MailboxSession session) {
-    return new EnvelopeMessageMapper(session, uids, modSeqs, clock, rows, store, mailboxes, hook);
+    return new EnvelopeMessageMapper(session, counters, clock, database, store, hook);
   }
 
   @Override
@@ -66,11 +72,11 @@ final class SealpostMapperFactory extends MailboxSessionMapperFactory {
 
   @Override
   public UidProvider getUidProvider() {
-    return uids;
+    return counters;
   }
 
   @Override
   public ModSeqProvider getModSeqProvider() {
-    return modSeqs;
+    return counters;
   }
 }

@@ -102,7 +102,13 @@ class ImapTlsIT {
 
   static ImapBridge start(String host, TlsIdentity tls) throws Exception {
     return ImapBridge.start(
-        new ImapBridge.Settings(data, host, 0, homeUrl, Optional.of(new ImapBridge.Tls(tls, 0))),
+        new ImapBridge.Settings(
+            data,
+            host,
+            0,
+            homeUrl,
+            ImapBridge.Storage.EMBEDDED,
+            Optional.of(new ImapBridge.Tls(tls, 0))),
         CLOCK);
   }
 

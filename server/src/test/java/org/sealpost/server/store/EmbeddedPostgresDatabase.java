@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.sealpost.server.store.jpa.Database;
+import org.sealpost.database.Database;
+import org.sealpost.server.store.jpa.ServerDatabase;
 
 /**
  * A real PostgreSQL for a test class: a database of its own, created before the first test, with a
@@ -38,7 +39,7 @@ final class EmbeddedPostgresDatabase implements BeforeAllCallback, AfterAllCallb
             .getStore(ExtensionContext.Namespace.create(EmbeddedPostgresDatabase.class))
             .getOrComputeIfAbsent(Server.class, type -> Server.start(), Server.class);
     jdbcUrl = createDatabase();
-    database = Database.open(jdbcUrl, USER, PASSWORD, 8);
+    database = ServerDatabase.open(jdbcUrl, USER, PASSWORD, 8);
   }
 
   @Override

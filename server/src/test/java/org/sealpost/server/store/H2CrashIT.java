@@ -8,9 +8,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sealpost.database.Database;
 import org.sealpost.identity.Account;
-import org.sealpost.server.store.jpa.Database;
 import org.sealpost.server.store.jpa.JpaEnvelopeStore;
+import org.sealpost.server.store.jpa.ServerDatabase;
 
 /**
  * The embedded default keeps what it acknowledged when the process dies right after: a child JVM
@@ -36,7 +37,7 @@ class H2CrashIT {
     assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(output).contains("stored " + ENVELOPES);
 
-    try (Database database = Database.h2File(dataDir)) {
+    try (Database database = ServerDatabase.h2File(dataDir)) {
       assertThat(new JpaEnvelopeStore(database).count(RECIPIENT)).isEqualTo(ENVELOPES);
       assertThat(
               new JpaEnvelopeStore(database)
@@ -49,7 +50,7 @@ class H2CrashIT {
   /** The child: stores, says so, and dies at once. */
   public static final class Writer {
     public static void main(String[] args) {
-      Database database = Database.h2File(Path.of(args[0]));
+      Database database = ServerDatabase.h2File(Path.of(args[0]));
       JpaEnvelopeStore store = new JpaEnvelopeStore(database);
       for (int i = 0; i < ENVELOPES; i++) {
         store.store(StoreFixtures.envelope(RECIPIENT), StoreFixtures.NOW);

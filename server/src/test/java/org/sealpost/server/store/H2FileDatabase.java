@@ -9,7 +9,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.sealpost.server.store.jpa.Database;
+import org.sealpost.database.Database;
+import org.sealpost.server.store.jpa.ServerDatabase;
 
 /**
  * The embedded default for a test class: {@link Database#h2File} on a data directory of its own,
@@ -22,7 +23,7 @@ final class H2FileDatabase implements BeforeAllCallback, AfterAllCallback {
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
     dataDir = Files.createTempDirectory("sealpost-h2-");
-    database = Database.h2File(dataDir);
+    database = ServerDatabase.h2File(dataDir);
   }
 
   @Override

@@ -5,7 +5,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.sealpost.server.store.jpa.Database;
+import org.sealpost.database.Database;
+import org.sealpost.server.store.jpa.ServerDatabase;
 
 /** The schema on a real PostgreSQL: a new database for each test. */
 class SchemaIT implements SchemaContract {
@@ -21,7 +22,7 @@ class SchemaIT implements SchemaContract {
 
   @Override
   public Database open() {
-    return Database.open(
+    return ServerDatabase.open(
         jdbcUrl, EmbeddedPostgresDatabase.USER, EmbeddedPostgresDatabase.PASSWORD, 2);
   }
 

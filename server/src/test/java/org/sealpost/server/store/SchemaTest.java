@@ -8,7 +8,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sealpost.server.store.jpa.Database;
+import org.sealpost.database.Database;
+import org.sealpost.server.store.jpa.ServerDatabase;
 
 /** The schema on the embedded default: an H2 file in a data directory of each test's own. */
 class SchemaTest implements SchemaContract {
@@ -16,7 +17,7 @@ class SchemaTest implements SchemaContract {
 
   @Override
   public Database open() {
-    return Database.h2File(dataDir);
+    return ServerDatabase.h2File(dataDir);
   }
 
   @Override

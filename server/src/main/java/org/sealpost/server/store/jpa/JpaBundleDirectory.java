@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.hibernate.exception.ConstraintViolationException;
+import org.sealpost.database.Database;
 import org.sealpost.identity.Account;
 import org.sealpost.identity.installation.Bundle;
 import org.sealpost.identity.installation.InstallationId;

@@ -7,10 +7,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.sealpost.database.Database;
 import org.sealpost.identity.Account;
 import org.sealpost.server.store.ConsentRecord;
 import org.sealpost.server.store.ConsentStore;
-import org.sealpost.server.store.jpa.Database.LockSpace;
 
 /**
  * {@link ConsentStore} on the {@code consent} table, through Hibernate's {@code StatelessSession}
@@ -38,7 +38,7 @@ public final class JpaConsentStore implements ConsentStore {
     ConsentRecord wanted = atStoredPrecision(record);
     ConsentRow.Key key = ConsentRow.Key.of(wanted.account(), wanted.kind(), wanted.subject());
     return database.writeExclusive(
-        LockSpace.CONSENT,
+        ServerDatabase.CONSENT,
         // Spelled out, not a record's hashCode: every server sharing the database must agree.
         Objects.hash(key.account(), key.kind(), key.subject()),
         session -> {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import org.hibernate.StatelessSession;
 import org.hibernate.exception.ConstraintViolationException;
+import org.sealpost.database.Database;
 import org.sealpost.identity.Account;
 import org.sealpost.identity.envelope.Envelope;
 import org.sealpost.identity.envelope.EnvelopeId;
@@ -15,7 +16,6 @@ import org.sealpost.server.store.Cursor;
 import org.sealpost.server.store.EnvelopeStore;
 import org.sealpost.server.store.InboxPage;
 import org.sealpost.server.store.StoredEnvelope;
-import org.sealpost.server.store.jpa.Database.LockSpace;
 
 /**
  * {@link EnvelopeStore} on the {@code envelopes} table.
@@ -71,7 +71,7 @@ public final class JpaEnvelopeStore implements EnvelopeStore {
             recipient, id, envelope.toByteArray(), receivedAt.truncatedTo(ChronoUnit.MICROS));
     try {
       return database.writeExclusive(
-          LockSpace.INBOX,
+          ServerDatabase.INBOX,
           lockKey(recipient),
           session -> {
             Optional<Long> first = sequenceOf(session, recipient, id);

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
 import org.hibernate.exception.ConstraintViolationException;
+import org.sealpost.database.Database;
 import org.sealpost.identity.Domain;
 import org.sealpost.identity.envelope.Envelope;
 import org.sealpost.server.store.OutboundQueue;

@@ -1,9 +1,10 @@
-package org.sealpost.server.store.jpa;
+package org.sealpost.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DatabaseTest {
@@ -36,7 +37,8 @@ class DatabaseTest {
 
   @Test
   void onlyPostgresqlAndH2AreAccepted() {
-    assertThatThrownBy(() -> Database.open("jdbc:mysql://localhost/sealpost", "u", "p", 4))
+    assertThatThrownBy(
+            () -> Database.open("jdbc:mysql://localhost/sealpost", "u", "p", 4, List.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("jdbc:postgresql:")
         .hasMessageNotContaining("localhost");
@@ -44,14 +46,14 @@ class DatabaseTest {
 
   @Test
   void aDataDirectoryThatWouldBreakTheUrlIsRefused() {
-    assertThatThrownBy(() -> Database.h2File(Path.of("/tmp/a;MODE=MySQL")))
+    assertThatThrownBy(() -> Database.h2File(Path.of("/tmp/a;MODE=MySQL"), List.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("';'");
   }
 
   @Test
   void anInMemoryH2DatabaseWorksToo() {
-    try (Database database = Database.open("jdbc:h2:mem:database-test", "sa", "", 2)) {
+    try (Database database = Database.open("jdbc:h2:mem:database-test", "sa", "", 2, List.of())) {
       assertThat(database.ready()).isTrue();
       assertThat(database.vendor()).isEqualTo(Database.Vendor.H2);
     }

@@ -1,4 +1,4 @@
-package org.sealpost.server.store.jpa;
+package org.sealpost.database;
 
 import static java.util.Objects.requireNonNull;
 
@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
@@ -23,11 +24,13 @@ import org.hibernate.jpa.HibernatePersistenceConfiguration;
 import org.hibernate.tool.schema.Action;
 
 /**
- * The server's database: PostgreSQL in production, an H2 file under the data directory by default.
- * Opening one migrates the schema with Flyway (the SQL in the {@code migrations} module is its only
- * definition), then starts Hibernate on a HikariCP pool with schema action VALIDATE, so a schema
- * that does not match the entities stops the server at start instead of failing requests later.
- * Hibernate never creates or alters a table.
+ * Sealpost's database, shared by the home server and the IMAP bridge: PostgreSQL in production, an
+ * H2 file under the data directory by default. Opening one migrates the schema with Flyway (the SQL
+ * in the {@code migrations} module is its only definition), then starts Hibernate on a HikariCP
+ * pool with schema action VALIDATE for the entity classes the caller manages, so a schema that does
+ * not match them stops the program at start instead of failing requests later. Hibernate never
+ * creates or alters a table. Each user opens its own {@code Database} with its own entities; two on
+ * the same H2 file in one JVM share H2's one open database.
  *
  * <p>Thread-safe. Stores built on one {@code Database} share its pool; {@link #close()} it after
  * them.
@@ -57,25 +60,17 @@ public final class Database implements AutoCloseable {
   private static final ReentrantLock[] H2_STRIPES = newStripes();
 
   /** The two databases the schema is written for. */
-  enum Vendor {
+  public enum Vendor {
     POSTGRESQL,
     H2
   }
 
   /**
-   * Namespaces of {@link #writeExclusive} keys; on PostgreSQL the first key of the two-int advisory
-   * lock, so other users of advisory locks in the same database do not collide with these.
+   * A namespace of {@link #writeExclusive} keys; on PostgreSQL the first key of the two-int
+   * advisory lock, so other users of advisory locks in the same database do not collide with these.
+   * Each user of the database declares its own, with distinct ids.
    */
-  enum LockSpace {
-    INBOX(0x53500001),
-    CONSENT(0x53500002);
-
-    final int id;
-
-    LockSpace(int id) {
-      this.id = id;
-    }
-  }
+  public record LockSpace(int id) {}
 
   private final Vendor vendor;
   private final HikariDataSource dataSource;
@@ -93,12 +88,15 @@ public final class Database implements AutoCloseable {
    * mode, lower-case names) unless they contradict them.
    *
    * @param poolSize connections kept open, at least 1
+   * @param entities the entity classes Hibernate manages (and validates against the schema)
    * @throws IllegalArgumentException for another kind of database or a contradicting H2 setting
    * @throws RuntimeException from Flyway or Hibernate if the database cannot be reached, migrated
    *     or validated; nothing is left open then
    */
-  public static Database open(String jdbcUrl, String user, String password, int poolSize) {
+  public static Database open(
+      String jdbcUrl, String user, String password, int poolSize, List<Class<?>> entities) {
     requireNonNull(jdbcUrl, "jdbcUrl");
+    requireNonNull(entities, "entities");
     requireNonNull(user, "user");
     requireNonNull(password, "password");
     if (poolSize < 1) {
@@ -137,12 +135,7 @@ public final class Database implements AutoCloseable {
           .migrate();
       SessionFactory sessionFactory =
           new HibernatePersistenceConfiguration("sealpost")
-              .managedClasses(
-                  BundleRow.class,
-                  RevocationRow.class,
-                  EnvelopeRow.class,
-                  OutboundEnvelopeRow.class,
-                  ConsentRow.class)
+              .managedClasses(entities)
               .schemaToolingAction(Action.VALIDATE)
               .property(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, dataSource)
               .createEntityManagerFactory();
@@ -155,9 +148,10 @@ public final class Database implements AutoCloseable {
 
   /**
    * Opens (creating on first use) the embedded database of a data directory: an H2 file at {@code
-   * <dataDir>/db/sealpost.mv.db}. Only one process may open it at a time.
+   * <dataDir>/db/sealpost.mv.db}. Only one process may open it at a time; within that process,
+   * several {@code Database}s (the server's and a bridge's) may.
    */
-  public static Database h2File(Path dataDir) {
+  public static Database h2File(Path dataDir, List<Class<?>> entities) {
     requireNonNull(dataDir, "dataDir");
     String location =
         dataDir.toAbsolutePath().normalize().resolve("db").resolve("sealpost").toString();
@@ -165,7 +159,7 @@ public final class Database implements AutoCloseable {
       throw new IllegalArgumentException(
           "dataDir: '" + dataDir + "' (expected: a path without ';', which H2 URLs reserve)");
     }
-    return open("jdbc:h2:file:" + location, "sa", "", H2_DEFAULT_POOL_SIZE);
+    return open("jdbc:h2:file:" + location, "sa", "", H2_DEFAULT_POOL_SIZE, entities);
   }
 
   /** Whether the database answers a {@code SELECT 1} now; for health checks. Never throws. */
@@ -191,12 +185,12 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  Vendor vendor() {
+  public Vendor vendor() {
     return vendor;
   }
 
   /** One unit of work that only reads, in a transaction of its own. */
-  <R> R read(Function<StatelessSession, R> work) {
+  public <R> R read(Function<StatelessSession, R> work) {
     return sessionFactory.fromStatelessTransaction(work);
   }
 
@@ -206,7 +200,7 @@ public final class Database implements AutoCloseable {
    * so after each write it is made to write them out ({@code CHECKPOINT SYNC}). PostgreSQL's commit
    * is durable by itself.
    */
-  <R> R write(Function<StatelessSession, R> work) {
+  public <R> R write(Function<StatelessSession, R> work) {
     R result = sessionFactory.fromStatelessTransaction(work);
     if (vendor == Vendor.H2) {
       checkpoint();
@@ -221,7 +215,7 @@ public final class Database implements AutoCloseable {
    * by one process only, so there a lock in this JVM is enough. Keys may collide (then unrelated
    * writes wait for each other, which is only slower).
    */
-  <R> R writeExclusive(LockSpace space, int key, Function<StatelessSession, R> work) {
+  public <R> R writeExclusive(LockSpace space, int key, Function<StatelessSession, R> work) {
     if (vendor == Vendor.POSTGRESQL) {
       return write(
           session -> {
@@ -229,7 +223,7 @@ public final class Database implements AutoCloseable {
                 connection -> {
                   try (PreparedStatement lock =
                       connection.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
-                    lock.setInt(1, space.id);
+                    lock.setInt(1, space.id());
                     lock.setInt(2, key);
                     lock.execute();
                   }
@@ -237,7 +231,7 @@ public final class Database implements AutoCloseable {
             return work.apply(session);
           });
     }
-    ReentrantLock lock = H2_STRIPES[Math.floorMod(31 * space.id + key, LOCK_STRIPES)];
+    ReentrantLock lock = H2_STRIPES[Math.floorMod(31 * space.id() + key, LOCK_STRIPES)];
     R result;
     lock.lock();
     try {
