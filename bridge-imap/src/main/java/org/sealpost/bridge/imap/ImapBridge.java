@@ -353,7 +353,12 @@ public final class ImapBridge implements AutoCloseable {
             .build());
     server.init();
     if (implicitTls.isPresent()) {
-      implicitTls.get().init();
+      try {
+        implicitTls.get().init();
+      } catch (Exception e) {
+        server.destroy(); // e.g. the implicit-TLS port is taken: leave nothing listening
+        throw e;
+      }
     }
   }
 

@@ -97,6 +97,9 @@ final class PemFiles {
   }
 
   private static List<Object> objects(Path file, String what) throws TlsException {
+    if (Files.isDirectory(file)) {
+      throw new TlsException(what + " file " + file + " is a directory (expected a PEM file)");
+    }
     List<Object> objects = new ArrayList<>();
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
         PEMParser parser = new PEMParser(reader)) {

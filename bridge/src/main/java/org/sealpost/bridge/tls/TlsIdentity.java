@@ -3,7 +3,10 @@ package org.sealpost.bridge.tls;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.MessageDigest;
@@ -20,6 +23,8 @@ import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The certificate and private key the bridges (IMAP, SMTP submission) present to mail clients, and
@@ -35,6 +40,8 @@ import javax.net.ssl.SSLContext;
  * enabled protocols. Instances are immutable and thread-safe; the {@link SSLContext} is shared.
  */
 public final class TlsIdentity {
+  private static final Logger LOG = LoggerFactory.getLogger(TlsIdentity.class);
+
   /** TLS 1.2 and 1.3 only (RFC 8996 retires 1.0 and 1.1; RFC 8314 §4.1 asks for current TLS). */
   public static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
@@ -165,6 +172,7 @@ public final class TlsIdentity {
       Path key = settings.privateKey().orElseThrow();
       List<X509Certificate> chain = PemFiles.readCertificates(certificates);
       PrivateKey privateKey = PemFiles.readPrivateKey(key);
+      warnIfOthersCanRead(key);
       KeyPairCheck.requireMatch(chain.get(0), privateKey, certificates, key);
       return new TlsIdentity(chain, privateKey, Source.CONFIGURED, certificates);
     }
@@ -228,6 +236,23 @@ public final class TlsIdentity {
   @Override
   public String toString() {
     return "TlsIdentity[" + source + ", SHA-256 " + fingerprint() + "]";
+  }
+
+  /** The operator's key file is theirs to protect; say so when it is readable by others. */
+  private static void warnIfOthersCanRead(Path key) {
+    try {
+      Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(key);
+      if (permissions.contains(PosixFilePermission.GROUP_READ)
+          || permissions.contains(PosixFilePermission.OTHERS_READ)) {
+        LOG.warn(
+            "The TLS private key {} is readable by others ({}); restrict it: chmod 600 {}",
+            key,
+            PosixFilePermissions.toString(permissions),
+            key);
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      // not a POSIX file system, or it went away after being read: nothing to say
+    }
   }
 
   private static SSLContext sslContext(List<X509Certificate> chain, PrivateKey key)

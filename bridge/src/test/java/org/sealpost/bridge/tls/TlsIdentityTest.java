@@ -228,6 +228,8 @@ class TlsIdentityTest {
                 + cert
                 + " (expected the key of the first certificate in the chain)");
     assertThat(error(cert, cert)).contains("no private key found");
+    assertThat(error(elsewhere, key))
+        .isEqualTo("TLS certificate file " + elsewhere + " is a directory (expected a PEM file)");
     for (String message :
         List.of(
             error(missing, key), error(garbage, key), error(broken, key), error(cert, otherKey))) {
