@@ -312,6 +312,33 @@ class MailClientsIT {
     assertThat(read.stdoutText()).contains("\\Answered");
   }
 
+  @Test
+  void pythonImaplibSpeaksTheExtensionsTheServerAnnounces() {
+    Tools.assumeInstalled("python3", "python3");
+    Path script = Path.of("src/test/resources/imap_extensions.py").toAbsolutePath();
+
+    Command run =
+        Command.run(
+            work,
+            List.of(
+                "python3",
+                script.toString(),
+                String.valueOf(up.imapPort),
+                bob.mail(),
+                bob.password(),
+                "A draft sent as LITERAL+"));
+
+    System.out.println(run.stdoutText()); // GAP lines: what docs/imap.md lists as not done yet
+    assertThat(run.exitCode()).as("%s", run).isZero();
+    assertThat(run.stdoutText())
+        .contains("OK NAMESPACE ")
+        .contains("OK ENABLE CONDSTORE QRESYNC")
+        .contains("OK LITERAL+ UIDPLUS APPENDUID ")
+        .contains("OK CONDSTORE MODSEQ ")
+        .contains("OK MOVE UIDPLUS COPYUID ")
+        .contains("OK QRESYNC SELECT ");
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   private static Command curl(String path, String... extra) {
