@@ -83,7 +83,14 @@ final class UpCommand implements Callable<Integer> {
                 options.data,
                 "127.0.0.1",
                 imapPort,
-                URI.create("http://127.0.0.1:" + server.httpPort())),
+                URI.create("http://127.0.0.1:" + server.httpPort()),
+                // the home server's database (its own imap_* tables): the H2 file of the data
+                // directory by default, opened a second time in this process
+                new ImapBridge.Storage(
+                    config.database().jdbcUrl(),
+                    config.database().user(),
+                    config.database().password(),
+                    config.database().poolSize())),
             clock);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
