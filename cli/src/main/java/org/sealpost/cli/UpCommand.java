@@ -139,7 +139,13 @@ final class UpCommand implements Callable<Integer> {
                 BRIDGE_HOST,
                 imapPort,
                 URI.create("http://127.0.0.1:" + server.httpPort()),
-                bridgeStorage(config.database()),
+                // the home server's database (its own imap_* tables): the H2 file of the data
+                // directory by default, opened a second time in this process
+                new ImapBridge.Storage(
+                    config.database().jdbcUrl(),
+                    config.database().user(),
+                    config.database().password(),
+                    config.database().poolSize()),
                 Optional.of(new ImapBridge.Tls(tls, imapsPort))),
             clock);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -178,11 +184,5 @@ final class UpCommand implements Callable<Integer> {
     } catch (TlsException e) {
       throw new UserError(e.getMessage());
     }
-  }
-
-  /** The bridge keeps its mailboxes in the home server's database (its own tables). */
-  private static ImapBridge.Storage bridgeStorage(ServerConfig.Database database) {
-    return new ImapBridge.Storage(
-        database.jdbcUrl(), database.user(), database.password(), database.poolSize());
   }
 }

@@ -169,27 +169,29 @@ final class EnvelopeMessageMapper extends AbstractMessageMapper {
       throws MailboxException {
     return uids(
         "select uid from MessageRow where mailboxId = :mailbox and deleted = true"
-            + " and uid between "
-            + range.getUidFrom().asLong()
-            + " and "
-            + range.getUidTo().asLong()
-            + " order by uid",
-        mailbox);
+            + " and uid between :from and :to order by uid",
+        mailbox,
+        range);
   }
 
   @Override
   public List<MessageUid> findRecentMessageUidsInMailbox(Mailbox mailbox) throws MailboxException {
     return uids(
-        "select uid from MessageRow where mailboxId = :mailbox and recent = true order by uid",
-        mailbox);
+        "select uid from MessageRow where mailboxId = :mailbox and recent = true"
+            + " and uid between :from and :to order by uid",
+        mailbox,
+        MessageRange.all());
   }
 
-  private List<MessageUid> uids(String hql, Mailbox mailbox) throws MailboxException {
+  private List<MessageUid> uids(String hql, Mailbox mailbox, MessageRange range)
+      throws MailboxException {
     return database.read(
         session ->
             session
                 .createSelectionQuery(hql, Long.class)
                 .setParameter("mailbox", BridgeDatabase.rawId(mailbox.getMailboxId()))
+                .setParameter("from", range.getUidFrom().asLong())
+                .setParameter("to", range.getUidTo().asLong())
                 .getResultList()
                 .stream()
                 .map(MessageUid::of)

@@ -156,9 +156,10 @@ public final class ImapBridge implements AutoCloseable {
    *
    * @param jdbcUrl a {@code jdbc:postgresql:} or {@code jdbc:h2:} URL; empty for the embedded H2
    *     file {@code <dataDir>/db/sealpost.mv.db}
+   * @param poolSize connections kept open to a {@code jdbcUrl} (the embedded file has its own)
    */
   public record Storage(Optional<String> jdbcUrl, String user, String password, int poolSize) {
-    public static final Storage EMBEDDED = new Storage(Optional.empty(), "sa", "", 4);
+    public static final Storage EMBEDDED = new Storage(Optional.empty(), "sa", "", 8);
 
     public Storage {
       requireNonNull(jdbcUrl, "jdbcUrl");
