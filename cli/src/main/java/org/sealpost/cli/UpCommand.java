@@ -52,6 +52,14 @@ final class UpCommand implements Callable<Integer> {
       description = "SMTP submission port (default: ${DEFAULT-VALUE}).")
   int submissionPort;
 
+  @Option(
+      names = "--max-message-bytes",
+      paramLabel = "N",
+      description =
+          "Largest message the SMTP listeners accept (SIZE; default: what fits the server's"
+              + " envelope limit).")
+  Long maxMessageBytes;
+
   @Override
   public Integer call() throws Exception {
     ServerConfig config = ServerCommand.load(options, null);
@@ -85,12 +93,16 @@ final class UpCommand implements Callable<Integer> {
                 imapPort,
                 URI.create("http://127.0.0.1:" + server.httpPort())),
             clock);
+    SmtpListeners smtp =
+        SmtpListeners.start(
+            server, config, options.data, submissionPort, smtpPort, maxMessageBytes, clock);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   admin.close();
+                  smtp.close();
                   imap.close();
                   server.close();
                   stopped.countDown();
