@@ -75,10 +75,21 @@ final class MimeHeaders {
     return parsed;
   }
 
-  /** The message without the fields called {@code name} (with their continuation lines). */
-  byte[] without(String name) {
-    String lower = name.toLowerCase(Locale.ROOT) + ":";
-    return without(field -> field.toLowerCase(Locale.ROOT).startsWith(lower));
+  /**
+   * The message without the fields called by any of {@code names} (any letter case, also in the
+   * obsolete form with blanks before the colon, RFC 5322 §4.5), with their continuation lines.
+   */
+  byte[] without(String... names) {
+    List<String> lower = new ArrayList<>();
+    for (String name : names) {
+      lower.add(name.toLowerCase(Locale.ROOT));
+    }
+    return without(
+        field -> {
+          int colon = field.indexOf(':');
+          return colon > 0
+              && lower.contains(field.substring(0, colon).strip().toLowerCase(Locale.ROOT));
+        });
   }
 
   /** The message without the header fields that {@code drop} accepts (given the field's text). */

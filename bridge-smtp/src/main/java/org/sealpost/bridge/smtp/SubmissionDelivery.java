@@ -88,7 +88,7 @@ final class SubmissionDelivery implements MessageHook {
     }
     byte[] mime = completed(written, headers, own);
     MimeHeaders complete = MimeHeaders.of(mime);
-    byte[] forRecipients = complete.without("Bcc");
+    byte[] forRecipients = complete.without("Bcc", "Resent-Bcc");
 
     InstallationSession api = client.as(login.get().keys());
     Author author = new Author.Installation(own.account(), login.get().keys());

@@ -17,9 +17,10 @@ class MimeHeadersTest {
   @Test
   void withoutRemovesAFoldedFieldAndKeepsEveryOtherByte() {
     String message =
-        "From: a@home.test\r\nBcc: x@home.test,\r\n y@home.test\r\nSubject: s\r\n\r\n"
+        "From: a@home.test\r\nBcc: x@home.test,\r\n y@home.test\r\nSubject: s\r\n"
+            + "BCC : z@home.test\r\nResent-Bcc: r@home.test\r\n\r\n"
             + "Bcc: in the body stays\r\n";
-    byte[] stripped = MimeHeaders.of(bytes(message)).without("bcc");
+    byte[] stripped = MimeHeaders.of(bytes(message)).without("bcc", "Resent-Bcc");
     assertThat(new String(stripped, StandardCharsets.UTF_8))
         .isEqualTo("From: a@home.test\r\nSubject: s\r\n\r\nBcc: in the body stays\r\n");
   }
