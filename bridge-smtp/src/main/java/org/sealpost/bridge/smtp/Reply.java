@@ -20,10 +20,6 @@ record Reply(String code, String status, String text) {
     }
   }
 
-  static Reply permanent(String code, String status, String text) {
-    return new Reply(code, status, text);
-  }
-
   boolean isTemporary() {
     return code.startsWith("4");
   }
