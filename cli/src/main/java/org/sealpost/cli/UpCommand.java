@@ -91,6 +91,14 @@ final class UpCommand implements Callable<Integer> {
       description = "The private key of --tls-cert, unencrypted PKCS#8 PEM (env SEALPOST_TLS_KEY).")
   Path tlsKey;
 
+  @Option(
+      names = "--max-message-bytes",
+      paramLabel = "N",
+      description =
+          "Largest message the SMTP listeners accept (SIZE; default: what fits the server's"
+              + " envelope limit).")
+  Long maxMessageBytes;
+
   /** The bridges bind here: loopback, so local clients may also log in without TLS. */
   private static final String BRIDGE_HOST = "127.0.0.1";
 
@@ -148,12 +156,16 @@ final class UpCommand implements Callable<Integer> {
                     config.database().poolSize()),
                 Optional.of(new ImapBridge.Tls(tls, imapsPort))),
             clock);
+    SmtpListeners smtp =
+        SmtpListeners.start(
+            server, config, options.data, submissionPort, smtpPort, maxMessageBytes, clock);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   admin.close();
+                  smtp.close();
                   imap.close();
                   server.close();
                   stopped.countDown();

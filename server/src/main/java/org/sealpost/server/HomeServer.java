@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.util.Optional;
 import org.sealpost.database.Database;
 import org.sealpost.identity.MalformedException;
+import org.sealpost.identity.envelope.Envelope;
 import org.sealpost.identity.installation.SigningKeys;
 import org.sealpost.identity.secret.PassphraseBox;
 import org.sealpost.server.config.ServerConfig;
@@ -33,11 +34,13 @@ public final class HomeServer implements AutoCloseable {
   private final Database database;
   private final ApiServer api;
   private final SigningKeys serverKey;
+  private final Inboxes inboxes;
 
-  private HomeServer(Database database, ApiServer api, SigningKeys serverKey) {
+  private HomeServer(Database database, ApiServer api, SigningKeys serverKey, Inboxes inboxes) {
     this.database = database;
     this.api = api;
     this.serverKey = serverKey;
+    this.inboxes = inboxes;
   }
 
   /** Why a server could not start, in a sentence for the operator. */
@@ -87,7 +90,7 @@ public final class HomeServer implements AutoCloseable {
           api.port(),
           config.http().publicUrl(),
           config.dataDir().toAbsolutePath());
-      return new HomeServer(database, api, serverKey);
+      return new HomeServer(database, api, serverKey, inboxes);
     } catch (RuntimeException e) {
       database.close();
       throw new StartupException("the HTTP API could not start: " + rootMessage(e), e);
@@ -137,6 +140,17 @@ public final class HomeServer implements AutoCloseable {
 
   public SigningKeys serverKey() {
     return serverKey;
+  }
+
+  /**
+   * Stores an envelope this server sealed as a mail gateway (PROTOCOL.md §5, the SMTP bridge's MX
+   * role) for an account homed here; committed when this returns, as for {@code POST
+   * /v1/envelopes}.
+   *
+   * @throws Problem {@code unknown_recipient} if the recipient has no inbox here
+   */
+  public void depositGatewayMail(Envelope envelope) {
+    inboxes.deposit(envelope);
   }
 
   @Override

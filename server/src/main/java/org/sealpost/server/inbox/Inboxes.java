@@ -69,20 +69,39 @@ public final class Inboxes {
       outbound.enqueue(destination, envelope, clock.instant());
       return Status.QUEUED;
     }
+    requireHosted(recipient);
+    if (consent.denies(recipient, sender, directory.home())) {
+      return Status.STORED; // a denied sender is not told: that would leak the recipient's choice
+    }
+    store(envelope);
+    return Status.STORED;
+  }
+
+  /**
+   * Stores gateway mail (PROTOCOL.md §5) sealed by this server for an account homed here, as {@link
+   * #publish} stores a local envelope: committed when this returns. There is no sender account to
+   * check consent against; the bridges file such mail by its gateway domain.
+   */
+  public void deposit(Envelope envelope) {
+    requireNonNull(envelope, "envelope");
+    requireHosted(envelope.recipient());
+    store(envelope);
+  }
+
+  private void requireHosted(Account recipient) {
     if (!directory.hosts(recipient)) {
       throw new Problem(
           Problem.Kind.NOT_FOUND,
           "unknown_recipient",
           recipient + " has no inbox on " + directory.home());
     }
-    if (consent.denies(recipient, sender, directory.home())) {
-      return Status.STORED; // a denied sender is not told: that would leak the recipient's choice
-    }
+  }
+
+  private void store(Envelope envelope) {
     envelopes.store(envelope, clock.instant());
     for (InboxListener listener : listeners) {
-      listener.envelopeStored(recipient);
+      listener.envelopeStored(envelope.recipient());
     }
-    return Status.STORED;
   }
 
   private Domain resolve(Account recipient) {

@@ -1,0 +1,188 @@
+package org.sealpost.bridge.smtp;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.metrics.logger.DefaultMetricFactory;
+import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.api.handler.CommandDispatcher;
+import org.apache.james.protocols.api.handler.CommandHandlerResultLogger;
+import org.apache.james.protocols.api.handler.LineHandler;
+import org.apache.james.protocols.api.handler.ProtocolHandler;
+import org.apache.james.protocols.api.handler.WiringException;
+import org.apache.james.protocols.netty.NettyServer;
+import org.apache.james.protocols.smtp.SMTPConfigurationImpl;
+import org.apache.james.protocols.smtp.SMTPProtocol;
+import org.apache.james.protocols.smtp.SMTPProtocolHandlerChain;
+import org.apache.james.protocols.smtp.SMTPResponse;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.core.DataCmdHandler;
+import org.apache.james.protocols.smtp.core.DataLineMessageHookHandler;
+import org.apache.james.protocols.smtp.core.HeloCmdHandler;
+import org.apache.james.protocols.smtp.core.HelpCmdHandler;
+import org.apache.james.protocols.smtp.core.MailCmdHandler;
+import org.apache.james.protocols.smtp.core.NoopCmdHandler;
+import org.apache.james.protocols.smtp.core.QuitCmdHandler;
+import org.apache.james.protocols.smtp.core.RcptCmdHandler;
+import org.apache.james.protocols.smtp.core.RsetCmdHandler;
+import org.apache.james.protocols.smtp.core.UnknownCmdHandler;
+import org.apache.james.protocols.smtp.core.WelcomeMessageHandler;
+import org.apache.james.protocols.smtp.core.esmtp.EhloCmdHandler;
+import org.apache.james.protocols.smtp.core.esmtp.MailSizeEsmtpExtension;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.sealpost.identity.Domain;
+
+/**
+ * Apache James's SMTP protocol stack (protocols-smtp 3.8.1 on Netty), assembled by hand for one
+ * listener: the core commands, SIZE (RFC 1870) and our hooks. Left out on purpose: James's
+ * postmaster/abuse RCPT hook (it would accept {@code postmaster@} any domain before our checks),
+ * its {@code Received:} filter (the gateway writes its own), VRFY and EXPN (they would tell a
+ * stranger which accounts exist).
+ */
+final class SmtpStack {
+  private SmtpStack() {}
+
+  /** What a listener announces and allows, on top of James's defaults. */
+  static final class Config extends SMTPConfigurationImpl {
+    private final Domain domain;
+    private final String role;
+    private final long maxMessageBytes;
+    private final boolean auth;
+
+    Config(Domain domain, String role, long maxMessageBytes, boolean auth) {
+      this.domain = domain;
+      this.role = role;
+      this.maxMessageBytes = maxMessageBytes;
+      this.auth = auth;
+    }
+
+    @Override
+    public String getHelloName() {
+      return domain.name();
+    }
+
+    @Override
+    public String getSoftwareName() {
+      return "Sealpost " + role;
+    }
+
+    @Override
+    public long getMaxMessageSize() {
+      return maxMessageBytes;
+    }
+
+    /**
+     * Submission announces AUTH on every connection; the gateway never does. TLS is not required
+     * yet: the listener binds to loopback until the bridge TLS API lands (see ADR 0007).
+     */
+    @Override
+    public boolean isAuthAnnounced(String remoteIP, boolean tlsStarted) {
+      return auth;
+    }
+
+    @Override
+    public boolean isPlainAuthEnabled() {
+      return auth;
+    }
+
+    /** No client address may relay: every recipient goes through our RCPT hook. */
+    @Override
+    public boolean isRelayingAllowed(String remoteIP) {
+      return false;
+    }
+  }
+
+  /**
+   * A listener on {@code host:port} (0 for any free port) running {@code hooks} after the core
+   * commands. Hooks of one kind run in the order given.
+   */
+  static NettyServer listen(String host, int port, Config config, List<ProtocolHandler> hooks)
+      throws Exception {
+    MetricFactory metrics = new DefaultMetricFactory();
+    SMTPProtocolHandlerChain chain = new SMTPProtocolHandlerChain(metrics, false);
+    chain.add(new CommandDispatcher<SMTPSession>());
+    chain.add(new EhloCmdHandler(metrics));
+    chain.add(new HeloCmdHandler(metrics));
+    chain.add(new HelpCmdHandler());
+    chain.add(new MailCmdHandler(metrics));
+    chain.add(new NoopCmdHandler());
+    chain.add(new QuitCmdHandler(metrics));
+    chain.add(new BareAccountRcptCmdHandler(metrics));
+    chain.add(new RsetCmdHandler());
+    chain.add(new DataCmdHandler(metrics));
+    chain.add(new SizeLimit(config.getMaxMessageSize()));
+    chain.add(new WelcomeMessageHandler());
+    chain.add(new DataLineMessageHookHandler());
+    chain.add(new UnknownCmdHandler(metrics));
+    chain.add(new CommandHandlerResultLogger());
+    chain.addAll(hooks);
+    try {
+      chain.wireExtensibleHandlers();
+    } catch (WiringException e) {
+      throw new IllegalStateException("the SMTP handler chain does not wire: " + e.getMessage(), e);
+    }
+    // TLS (STARTTLS and implicit TLS) goes here, with .secure(Encryption) from the bridge TLS API:
+    // until then the listeners are plain and bind to loopback by default (ADR 0007).
+    NettyServer server =
+        new NettyServer.Factory().protocol(new SMTPProtocol(chain, config)).build();
+    server.setListenAddresses(new InetSocketAddress(host, port));
+    server.setTimeout(300); // RFC 5321 §4.5.3.2.7: at least 5 minutes
+    server.setIoWorkerCount(2);
+    server.setGracefulShutdown(true);
+    server.bind();
+    return server;
+  }
+
+  /** A bare account in RCPT TO (no {@code @}) keeps a domain that says so, not "localhost". */
+  private static final class BareAccountRcptCmdHandler extends RcptCmdHandler {
+    BareAccountRcptCmdHandler(MetricFactory metrics) {
+      super(metrics);
+    }
+
+    @Override
+    protected String getDefaultDomain() {
+      return RecipientDirectory.BARE;
+    }
+  }
+
+  /** James's SIZE extension (RFC 1870), with refusals that name the limit. */
+  private static final class SizeLimit extends MailSizeEsmtpExtension {
+    private final long max;
+
+    SizeLimit(long max) {
+      this.max = max;
+    }
+
+    private Reply tooBig() {
+      return new Reply(
+          "552",
+          "5.3.4",
+          "the message is larger than this server accepts ("
+              + max
+              + " bytes); make it smaller, e.g. by sending attachments separately");
+    }
+
+    @Override
+    public HookResult doMailParameter(SMTPSession session, String name, String value) {
+      HookResult result = super.doMailParameter(session, name, value);
+      return result != null && "552".equals(result.getSmtpRetCode())
+          ? tooBig().hookResult()
+          : result;
+    }
+
+    @Override
+    public Response onLine(SMTPSession session, byte[] line, LineHandler<SMTPSession> next) {
+      Response response = super.onLine(session, line, next);
+      return response != null && "552".equals(response.getRetCode())
+          ? new SMTPResponse("552", tooBig().line())
+          : response;
+    }
+
+    @Override
+    public HookResult onMessage(
+        SMTPSession session, org.apache.james.protocols.smtp.MailEnvelope mail) {
+      HookResult result = super.onMessage(session, mail);
+      return "552".equals(result.getSmtpRetCode()) ? tooBig().hookResult() : result;
+    }
+  }
+}

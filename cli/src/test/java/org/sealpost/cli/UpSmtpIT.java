@@ -1,0 +1,178 @@
+package org.sealpost.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sealpost up} runs the SMTP bridge's two listeners: a message submitted with swaks and one
+ * delivered to the gateway by swaks (as a mail server would) reach the recipient's IMAP inbox, read
+ * with python3 imaplib.
+ */
+class UpSmtpIT {
+  private static final String ALICE_KEY =
+      "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+  private static final String BOB_KEY =
+      "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+
+  @TempDir Path work;
+  private Process up;
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    if (up != null) {
+      up.destroy();
+      up.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void upSubmitsAndReceivesMailForItsWallets() throws Exception {
+    Path data = work.resolve("data");
+    int imapPort = Command.freePort();
+    int submissionPort = Command.freePort();
+    int gatewayPort = Command.freePort();
+    Path log = work.resolve("up.log");
+    up =
+        new ProcessBuilder(
+                Command.LAUNCHER,
+                "up",
+                "--data",
+                data.toString(),
+                "--http-port",
+                String.valueOf(Command.freePort()),
+                "--imap-port",
+                String.valueOf(imapPort),
+                "--submission-port",
+                String.valueOf(submissionPort),
+                "--smtp-port",
+                String.valueOf(gatewayPort))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    for (int i = 0; i < 600 && !Files.exists(data.resolve("bridge").resolve("admin.json")); i++) {
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+    JsonNode alice = create(data, ALICE_KEY);
+    JsonNode bob = create(data, BOB_KEY);
+    assertThat(Files.readString(log))
+        .contains("SMTP submission listening on 127.0.0.1:" + submissionPort)
+        .contains("SMTP gateway (MX) for @localhost listening on 127.0.0.1:" + gatewayPort);
+
+    Command submitted =
+        Command.run(
+            work,
+            List.of(
+                "swaks",
+                "--server",
+                "127.0.0.1:" + submissionPort,
+                "--auth",
+                "PLAIN",
+                "--auth-user",
+                alice.path("mail").asText(),
+                "--auth-password",
+                alice.path("password").asText(),
+                "--from",
+                alice.path("mail").asText(),
+                "--to",
+                bob.path("mail").asText(),
+                "--header",
+                "Subject: through up",
+                "--body",
+                "Submitted through sealpost up."));
+    assertThat(submitted.exitCode()).as("%s %s", submitted, submitted.stdoutText()).isZero();
+    Command gatewayed =
+        Command.run(
+            work,
+            List.of(
+                "swaks",
+                "--server",
+                "127.0.0.1:" + gatewayPort,
+                "--helo",
+                "mx.legacy.example",
+                "--from",
+                "someone@legacy.example",
+                "--to",
+                bob.path("mail").asText(),
+                "--header",
+                "Subject: from the internet",
+                "--body",
+                "Delivered to the gateway."));
+    assertThat(gatewayed.exitCode()).as("%s %s", gatewayed, gatewayed.stdoutText()).isZero();
+    Command relay =
+        Command.run(
+            work,
+            List.of(
+                "swaks",
+                "--server",
+                "127.0.0.1:" + gatewayPort,
+                "--from",
+                "spammer@legacy.example",
+                "--to",
+                "victim@example.com"));
+    assertThat(relay.exitCode()).isNotZero();
+    assertThat(relay.stdoutText()).contains("550 5.7.1 relaying denied");
+
+    Path script =
+        Files.writeString(
+            work.resolve("read.py"),
+            """
+            import imaplib, sys, time
+            port, user, password = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+            deadline = time.time() + 30
+            while True:
+                imap = imaplib.IMAP4('127.0.0.1', port)
+                imap.login(user, password)
+                imap.select('Requests', readonly=True)
+                found = []
+                for subject in ('through up', 'from the internet'):
+                    typ, ids = imap.search(None, 'SUBJECT', '"' + subject + '"')
+                    if ids[0]:
+                        typ, parts = imap.fetch(ids[0].split()[0], '(RFC822)')
+                        found.append(parts[0][1].decode())
+                imap.logout()
+                if len(found) == 2 or time.time() > deadline:
+                    break
+                time.sleep(0.5)
+            print('\\n=====\\n'.join(found))
+            """);
+    Command read =
+        Command.run(
+            work,
+            List.of(
+                "python3",
+                script.toString(),
+                String.valueOf(imapPort),
+                bob.path("mail").asText(),
+                bob.path("password").asText()));
+    assertThat(read.exitCode()).as("%s", read).isZero();
+    assertThat(read.stdoutText())
+        .contains("X-Sealpost-Sender: verified " + alice.path("mail").asText())
+        .contains("Submitted through sealpost up.")
+        .contains("X-Sealpost-Sender: external via localhost")
+        .contains("Delivered to the gateway.");
+  }
+
+  private JsonNode create(Path data, String walletKey) throws Exception {
+    Path keyFile = Files.writeString(work.resolve(walletKey.substring(0, 8) + ".key"), walletKey);
+    Command created =
+        Command.sealpost(
+            work,
+            "account",
+            "create",
+            "--data",
+            data.toString(),
+            "--wallet-key-file",
+            keyFile.toString());
+    assertThat(created.exitCode()).as("%s", created).isZero();
+    return new ObjectMapper().readTree(created.stdout());
+  }
+}
