@@ -77,9 +77,8 @@ final class UpCommand implements Callable<Integer> {
   @Option(
       names = "--tls-cert",
       paramLabel = "FILE",
-      defaultValue = "${env:SEALPOST_TLS_CERT}",
       description = {
-        "The bridges' certificate chain, PEM, server certificate first (env SEALPOST_TLS_CERT).",
+        "The bridges' certificate chain, PEM, server certificate first.",
         "Default: a self-signed certificate generated in DATA/bridge/tls/ and kept."
       })
   Path tlsCert;
@@ -87,8 +86,7 @@ final class UpCommand implements Callable<Integer> {
   @Option(
       names = "--tls-key",
       paramLabel = "FILE",
-      defaultValue = "${env:SEALPOST_TLS_KEY}",
-      description = "The private key of --tls-cert, unencrypted PKCS#8 PEM (env SEALPOST_TLS_KEY).")
+      description = "The private key of --tls-cert, unencrypted PKCS#8 PEM.")
   Path tlsKey;
 
   /** The bridges bind here: loopback, so local clients may also log in without TLS. */
