@@ -66,6 +66,9 @@ final class UpCommand implements Callable<Integer> {
       description = "SMTP submission port (default: ${DEFAULT-VALUE}).")
   int submissionPort;
 
+  /**
+   * Reserved: parsed and documented now; the SMTP bridge (issue 5) listens on it with {@code tls}.
+   */
   @Option(
       names = "--submissions-port",
       paramLabel = "N",
