@@ -66,6 +66,9 @@ final class UpCommand implements Callable<Integer> {
       description = "SMTP submission port (default: ${DEFAULT-VALUE}).")
   int submissionPort;
 
+  /**
+   * Reserved: parsed and documented now; the SMTP bridge (issue 5) listens on it with {@code tls}.
+   */
   @Option(
       names = "--submissions-port",
       paramLabel = "N",
@@ -77,9 +80,8 @@ final class UpCommand implements Callable<Integer> {
   @Option(
       names = "--tls-cert",
       paramLabel = "FILE",
-      defaultValue = "${env:SEALPOST_TLS_CERT}",
       description = {
-        "The bridges' certificate chain, PEM, server certificate first (env SEALPOST_TLS_CERT).",
+        "The bridges' certificate chain, PEM, server certificate first.",
         "Default: a self-signed certificate generated in DATA/bridge/tls/ and kept."
       })
   Path tlsCert;
@@ -87,8 +89,7 @@ final class UpCommand implements Callable<Integer> {
   @Option(
       names = "--tls-key",
       paramLabel = "FILE",
-      defaultValue = "${env:SEALPOST_TLS_KEY}",
-      description = "The private key of --tls-cert, unencrypted PKCS#8 PEM (env SEALPOST_TLS_KEY).")
+      description = "The private key of --tls-cert, unencrypted PKCS#8 PEM.")
   Path tlsKey;
 
   @Option(
