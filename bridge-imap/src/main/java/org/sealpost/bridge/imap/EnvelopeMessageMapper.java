@@ -92,7 +92,7 @@ final class EnvelopeMessageMapper extends AbstractMessageMapper {
           new EnvelopeMessage(
               store,
               owner,
-              store.sealAppended(owner, mime),
+              store.sealAppended(owner, mime, mailbox.getName()),
               message.getMessageId(),
               mailbox.getMailboxId(),
               message.getInternalDate(),

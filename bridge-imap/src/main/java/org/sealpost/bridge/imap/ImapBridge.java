@@ -74,6 +74,7 @@ import org.apache.james.protocols.api.ClientAuth;
 import org.apache.james.protocols.netty.Encryption;
 import org.sealpost.bridge.BridgeAccount;
 import org.sealpost.bridge.BridgeAccounts;
+import org.sealpost.bridge.OwnCopy;
 import org.sealpost.bridge.tls.TlsIdentity;
 import org.sealpost.client.InboxEntry;
 import org.sealpost.client.SealpostClient;
@@ -511,8 +512,14 @@ public final class ImapBridge implements AutoCloseable {
       return; // exactly once: a reconnect may deliver an envelope again
     }
     MessageStore.Opened opened = store.keep(user, entry.envelope());
-    String folder = consent.folderFor(user, opened.envelope().sender());
     MailboxSession system = mailboxes.createSystemSession(user);
+    // The account's own copies (Sent copies, messages appended by its other installations) go to
+    // the folder they were filed in; everything else is filed by consent.
+    Optional<String> own = OwnCopy.folder(opened.envelope(), store.account(user));
+    String folder =
+        own.isPresent()
+            ? ensureFolder(user, own.get(), system)
+            : consent.folderFor(user, opened.envelope().sender());
     Mailbox mailbox =
         mappers
             .getMailboxMapper(system)
@@ -543,6 +550,23 @@ public final class ImapBridge implements AutoCloseable {
         .block();
     LOG.info(
         "placed envelope {} in {} of {} as UID {}", opened.key(), folder, user, added.getUid());
+  }
+
+  /**
+   * {@code folder} when it exists or can be created for {@code user} (another installation's folder
+   * this bridge has not seen yet); INBOX when the name is not one this backend can hold.
+   */
+  private String ensureFolder(Username user, String folder, MailboxSession system) {
+    MailboxPath path = MailboxPath.forUser(user, folder);
+    try {
+      if (!mailboxes.mailboxExists(path, system).block()) {
+        mailboxes.createMailbox(path, MailboxManager.CreateOption.CREATE_SUBSCRIPTION, system);
+      }
+      return folder;
+    } catch (MailboxException | RuntimeException e) {
+      LOG.warn("own copy for folder {} of {} filed in INBOX: {}", folder, user, e.toString());
+      return "INBOX";
+    }
   }
 
   @Override

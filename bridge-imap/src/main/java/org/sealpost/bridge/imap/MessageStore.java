@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.james.core.Username;
 import org.apache.james.mailbox.exception.MailboxException;
 import org.sealpost.bridge.BridgeAccount;
+import org.sealpost.bridge.OwnCopy;
 import org.sealpost.client.ApiException;
 import org.sealpost.client.SealpostClient;
 import org.sealpost.identity.Account;
@@ -146,13 +147,19 @@ final class MessageStore implements MessageContents {
     } catch (EnvelopeOpenException | MalformedException e) {
       throw new IOException("message " + key + " does not open: " + e.getMessage(), e);
     }
-    byte[] bytes = kept.get().rendered ? Rendering.render(open) : open.mime();
+    // an appended message is given back exactly as the client wrote it: without our marker
+    byte[] bytes = kept.get().rendered ? Rendering.render(open) : OwnCopy.unmark(open.mime());
     opened.put(cacheKey(owner, key), bytes);
     return bytes;
   }
 
-  /** APPEND: seals {@code mime} to the account's own installation and keeps the envelope. */
-  String sealAppended(Username owner, byte[] mime) throws MailboxException {
+  /**
+   * APPEND: seals {@code mime}, marked for {@code folder} ({@link OwnCopy}), to every valid
+   * installation of the account, keeps the envelope, then publishes it to the account's inbox so
+   * the account's other installations file it too. Returns once the home server has committed it
+   * (an APPEND is acknowledged only then); on failure nothing is kept and the client is told why.
+   */
+  String sealAppended(Username owner, byte[] mime, String folder) throws MailboxException {
     Unlocked keys;
     try {
       keys = unlocked(owner);
@@ -160,25 +167,52 @@ final class MessageStore implements MessageContents {
       throw new MailboxException(e.getMessage(), e);
     }
     Account account = keys.account().mail().account();
+    BundleVerifier verifier = new BundleVerifier(clock);
     List<Bundle> own;
     try {
+      SealpostClient.AccountKeys found = client.bundles(account.canonical());
       own =
-          client.bundles(account.canonical()).bundles().stream()
-              .filter(b -> b.installation().equals(keys.keys().id()))
+          found.bundles().stream()
+              .filter(b -> verifier.verify(b, found.revocations()).isValid())
               .toList();
     } catch (ApiException e) {
       throw new MailboxException("cannot reach the home server to seal: " + e.getMessage(), e);
     }
-    if (own.isEmpty()) {
+    if (own.stream().noneMatch(b -> b.installation().equals(keys.keys().id()))) {
       throw new MailboxException("this bridge's installation is not linked to " + account);
     }
     Envelope envelope =
         new EnvelopeSealer(clock, random)
-            .seal(new Author.Installation(account, keys.keys()), own, mime);
+            .seal(new Author.Installation(account, keys.keys()), own, OwnCopy.mark(mime, folder));
     String key = envelope.id().hex();
+    // Kept before publishing: the inbox stream brings the envelope back to this bridge, which must
+    // already know it then, or it would file it a second time.
     save(KeptEnvelopes.row(owner, key, envelope, false, Optional.empty(), clock.instant()));
+    try {
+      client.as(keys.keys()).publish(envelope, Optional.of(keys.account().mail().home()));
+    } catch (ApiException e) {
+      forget(owner, key);
+      throw new MailboxException(
+          "the home server did not take the message, nothing was saved: " + e.getMessage(), e);
+    }
     opened.put(cacheKey(owner, key), mime.clone());
     return key;
+  }
+
+  /** The account whose keys {@code owner}'s login unlocked. */
+  Account account(Username owner) throws IOException {
+    return unlocked(owner).account().mail().account();
+  }
+
+  private void forget(Username owner, String key) throws MailboxException {
+    database.write(
+        session -> {
+          KeptEnvelopeRow row = session.get(KeptEnvelopeRow.class, KeptEnvelopes.key(owner, key));
+          if (row != null) {
+            session.delete(row);
+          }
+          return row;
+        });
   }
 
   private Unlocked unlocked(Username owner) throws IOException {

@@ -22,7 +22,7 @@ import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.MessageHook;
 import org.sealpost.bridge.BridgeLogin;
-import org.sealpost.bridge.SentCopy;
+import org.sealpost.bridge.OwnCopy;
 import org.sealpost.client.InstallationSession;
 import org.sealpost.client.SealpostClient;
 import org.sealpost.identity.MailAddress;
@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * Sent copy (PROTOCOL.md §3.1) and publishes them, in this order:
  *
  * <ol>
- *   <li>the Sent copy (Bcc kept, marked {@link SentCopy}), to the sender's own account: if the home
- *       server cannot take it, nothing was sent and the client is told to retry (451);
+ *   <li>the Sent copy (Bcc kept, marked {@link OwnCopy} for {@code Sent}), to the sender's own
+ *       account: if the home server cannot take it, nothing was sent and the client is told to
+ *       retry (451);
  *   <li>each recipient's envelope (Bcc removed), with retries; a recipient that still fails is
  *       collected;
  *   <li>for the failed ones, a delivery report (RFC 3464) to the sender's own account.
@@ -101,7 +102,7 @@ final class SubmissionDelivery implements MessageHook {
     Recipient sender = ownKeys.recipient();
 
     // 1. The Sent copy: the message as written, Bcc included.
-    Publisher.Outcome sent = seal(api, author, sender, SentCopy.mark(mime));
+    Publisher.Outcome sent = seal(api, author, sender, OwnCopy.mark(mime, OwnCopy.SENT));
     if (sent instanceof Publisher.Failed failed) {
       return new Reply(
               "451",

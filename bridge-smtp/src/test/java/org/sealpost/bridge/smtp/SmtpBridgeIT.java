@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sealpost.bridge.BridgeAccounts;
 import org.sealpost.bridge.BridgePassword;
 import org.sealpost.bridge.Enrollment;
-import org.sealpost.bridge.SentCopy;
+import org.sealpost.bridge.OwnCopy;
 import org.sealpost.bridge.imap.ImapBridge;
 import org.sealpost.client.ApiException;
 import org.sealpost.client.InboxEntry;
@@ -301,10 +301,10 @@ class SmtpBridgeIT {
       assertThat(got.getContent().toString()).contains("Only Dave knows he got this.");
     }
     OpenedEnvelope sentCopy = openOwn(alice, subject, true);
-    assertThat(SentCopy.isSentCopy(sentCopy, alice.account())).isTrue();
+    assertThat(OwnCopy.folder(sentCopy, alice.account())).contains(OwnCopy.SENT);
     assertThat(parse(sentCopy.mime()).getHeader("Bcc")[0]).isEqualTo(dave.mail());
     OpenedEnvelope bobs = open(bob, subject);
-    assertThat(SentCopy.isSentCopy(bobs, bob.account())).isFalse();
+    assertThat(OwnCopy.folder(bobs, bob.account())).isEmpty();
     assertThat(new String(bobs.mime(), StandardCharsets.UTF_8))
         .doesNotContain(dave.mail())
         .doesNotContainIgnoringCase("Bcc:");
@@ -724,7 +724,7 @@ class SmtpBridgeIT {
         OpenedEnvelope opened = opener.open(entry.envelope(), SENDERS);
         MimeMessage mime = parse(opened.mime());
         if (subject.equals(mime.getSubject())
-            && sentCopy == SentCopy.isSentCopy(opened, user.account())) {
+            && sentCopy == OwnCopy.folder(opened, user.account()).isPresent()) {
           return opened;
         }
       }
