@@ -278,7 +278,9 @@ final class EnvelopeMessageMapper extends AbstractMessageMapper {
 
   /**
    * STORE: the rows whose flags change get one new modseq, taken under the folder lock with the
-   * changes; unchanged rows keep theirs. Every row in range is reported, changed or not.
+   * changes; unchanged rows keep theirs. Every row in range is reported, changed or not. Clearing
+   * {@code \Recent} (which SELECT does, after it has told the client HIGHESTMODSEQ) takes no
+   * modseq: it is a session's view, not a change a CONDSTORE client should fetch again.
    */
   @Override
   public Iterator<UpdatedFlags> updateFlags(
@@ -295,9 +297,11 @@ final class EnvelopeMessageMapper extends AbstractMessageMapper {
                 Flags updated = calculator.buildNewFlags(old);
                 if (UpdatedFlags.flagsChanged(old, updated)) {
                   row.setFlags(updated);
-                  row.modseq = modseq;
+                  if (UpdatedFlags.flagsChanged(withoutRecent(old), withoutRecent(updated))) {
+                    row.modseq = modseq;
+                    changed = true;
+                  }
                   session.update(row);
-                  changed = true;
                 }
                 out.add(
                     UpdatedFlags.builder()
@@ -315,6 +319,12 @@ final class EnvelopeMessageMapper extends AbstractMessageMapper {
               return out;
             })
         .iterator();
+  }
+
+  private static Flags withoutRecent(Flags flags) {
+    Flags copy = new Flags(flags);
+    copy.remove(Flags.Flag.RECENT);
+    return copy;
   }
 
   /** COPY: the consent hook first, synchronously, so a refusal is the command's. */

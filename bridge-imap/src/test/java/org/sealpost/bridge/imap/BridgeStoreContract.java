@@ -215,6 +215,11 @@ interface BridgeStoreContract {
     assertThat(f.counters.highestModSeq(inbox)).isEqualTo(updated.get(0).getModSeq());
     assertThat(mapper.findFirstUnseenMessageUid(inbox)).isEqualTo(second.getUid());
     assertThat(mapper.findRecentMessageUidsInMailbox(inbox)).containsExactly(first.getUid());
+
+    // SELECT clears \Recent after reporting HIGHESTMODSEQ: no new modseq for that.
+    mapper.resetRecent(inbox);
+    assertThat(mapper.findRecentMessageUidsInMailbox(inbox)).isEmpty();
+    assertThat(f.counters.highestModSeq(inbox)).isEqualTo(updated.get(0).getModSeq());
   }
 
   @Test

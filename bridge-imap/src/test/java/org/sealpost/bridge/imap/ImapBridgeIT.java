@@ -369,6 +369,29 @@ class ImapBridgeIT {
   }
 
   @Test
+  void aStoreTakesANewModseqThatChangedSinceFinds() throws Exception {
+    Store store = connect(bobMail, bobPassword);
+    try {
+      Folder inbox = store.getFolder("INBOX");
+      inbox.open(Folder.READ_ONLY);
+      assertThat(awaitMessages(inbox, 1)).isNotEmpty();
+    } finally {
+      store.close();
+    }
+    Path script = Path.of("src/test/resources/imap_condstore.py").toAbsolutePath();
+    Process process =
+        new ProcessBuilder(
+                "python3", script.toString(), String.valueOf(bridge.port()), bobMail, bobPassword)
+            .redirectErrorStream(true)
+            .start();
+    assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    System.out.println(out);
+    assertThat(process.exitValue()).as(out).isZero();
+    assertThat(out).contains("CHANGED", "MODSEQ");
+  }
+
+  @Test
   void movingOutOfRequestsAllowsOrDeniesTheSender() throws Exception {
     WalletKey carol = WalletKey.parse(HexFormat.of().formatHex(RANDOM.generateSeed(32)));
     WalletKey dave = WalletKey.parse(HexFormat.of().formatHex(RANDOM.generateSeed(32)));
