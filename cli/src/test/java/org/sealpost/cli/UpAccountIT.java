@@ -60,6 +60,10 @@ class UpAccountIT {
                 "--http-port",
                 String.valueOf(httpPort),
                 "--imap-port",
+                String.valueOf(Command.freePort()),
+                "--submission-port",
+                String.valueOf(Command.freePort()),
+                "--smtp-port",
                 String.valueOf(Command.freePort()))
             .redirectErrorStream(true)
             .redirectOutput(work.resolve("up.log").toFile())
