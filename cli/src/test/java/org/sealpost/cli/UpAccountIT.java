@@ -62,6 +62,10 @@ class UpAccountIT {
                 "--imap-port",
                 String.valueOf(Command.freePort()),
                 "--imaps-port",
+                String.valueOf(Command.freePort()),
+                "--submission-port",
+                String.valueOf(Command.freePort()),
+                "--smtp-port",
                 String.valueOf(Command.freePort()))
             .redirectErrorStream(true)
             .redirectOutput(work.resolve("up.log").toFile())

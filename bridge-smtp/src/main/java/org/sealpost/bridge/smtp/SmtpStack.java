@@ -18,6 +18,7 @@ import org.apache.james.protocols.smtp.SMTPResponse;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.core.DataCmdHandler;
 import org.apache.james.protocols.smtp.core.DataLineMessageHookHandler;
+import org.apache.james.protocols.smtp.core.ExpnCmdHandler;
 import org.apache.james.protocols.smtp.core.HeloCmdHandler;
 import org.apache.james.protocols.smtp.core.HelpCmdHandler;
 import org.apache.james.protocols.smtp.core.MailCmdHandler;
@@ -26,6 +27,7 @@ import org.apache.james.protocols.smtp.core.QuitCmdHandler;
 import org.apache.james.protocols.smtp.core.RcptCmdHandler;
 import org.apache.james.protocols.smtp.core.RsetCmdHandler;
 import org.apache.james.protocols.smtp.core.UnknownCmdHandler;
+import org.apache.james.protocols.smtp.core.VrfyCmdHandler;
 import org.apache.james.protocols.smtp.core.WelcomeMessageHandler;
 import org.apache.james.protocols.smtp.core.esmtp.EhloCmdHandler;
 import org.apache.james.protocols.smtp.core.esmtp.MailSizeEsmtpExtension;
@@ -35,9 +37,9 @@ import org.sealpost.identity.Domain;
 /**
  * Apache James's SMTP protocol stack (protocols-smtp 3.8.1 on Netty), assembled by hand for one
  * listener: the core commands, SIZE (RFC 1870) and our hooks. Left out on purpose: James's
- * postmaster/abuse RCPT hook (it would accept {@code postmaster@} any domain before our checks),
- * its {@code Received:} filter (the gateway writes its own), VRFY and EXPN (they would tell a
- * stranger which accounts exist).
+ * postmaster/abuse RCPT hook (it would accept {@code postmaster@} any domain before our checks) and
+ * its {@code Received:} filter (the gateway writes its own). VRFY and EXPN answer 502 (they would
+ * tell a stranger which accounts exist).
  */
 final class SmtpStack {
   private SmtpStack() {}
@@ -109,6 +111,8 @@ final class SmtpStack {
     chain.add(new QuitCmdHandler(metrics));
     chain.add(new BareAccountRcptCmdHandler(metrics));
     chain.add(new RsetCmdHandler());
+    chain.add(new VrfyCmdHandler());
+    chain.add(new ExpnCmdHandler());
     chain.add(new DataCmdHandler(metrics));
     chain.add(new SizeLimit(config.getMaxMessageSize()));
     chain.add(new WelcomeMessageHandler());
