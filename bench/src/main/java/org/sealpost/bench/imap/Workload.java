@@ -94,7 +94,7 @@ final class Workload {
     try {
       while (System.nanoTime() < warmUntil) {
         for (Step step : steps()) {
-          phase(warm, step, new Timings(), 2);
+          phase(limited(warm, step), step, new Timings(), 2);
         }
       }
     } finally {
@@ -141,11 +141,7 @@ final class Workload {
       Thread.sleep(2000);
       ProcessMemory.Sample with = ProcessMemory.of(target.pid());
       for (Step step : steps()) {
-        phase(
-            sessions.subList(0, Math.min(sessions.size(), step.maxSessions())),
-            step,
-            timings,
-            settings.phaseSeconds());
+        phase(limited(sessions, step), step, timings, settings.phaseSeconds());
       }
       idle(sessions, timings);
       return new Level(count, timings, before, with, loadBefore, loadAverage());
@@ -204,6 +200,11 @@ final class Workload {
             // A server that reads every message for it would otherwise still be busy with the
             // searches of 100 sessions long after the phase, and slow whatever is measured next.
             settings.headerSearchSessions()));
+  }
+
+  /** The sessions that run {@code step}: all, or as many as it allows. */
+  private static List<ImapSession> limited(List<ImapSession> sessions, Step step) {
+    return sessions.subList(0, Math.min(sessions.size(), step.maxSessions()));
   }
 
   /** A message number that prepare() left \Seen (not a multiple of 50). */
