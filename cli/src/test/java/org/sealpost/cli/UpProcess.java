@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real {@code ./sealpost up} process (home server and IMAP bridge) on free ports, with its output
- * in a log file, and the accounts created on it with {@code ./sealpost account create}.
+ * A real {@code ./sealpost up} process (home server and both bridges) on free ports, with its
+ * output in a log file, and the accounts created on it with {@code ./sealpost account create}.
  */
 final class UpProcess implements AutoCloseable {
   final Path work;
@@ -21,23 +21,34 @@ final class UpProcess implements AutoCloseable {
   final Path log;
   final int httpPort;
   final int imapPort;
+  final int imapsPort;
+  final int submissionPort;
+  final int submissionsPort;
+  final int gatewayPort;
   private final Process process;
 
-  private UpProcess(Path work, int httpPort, int imapPort, Process process) {
+  private UpProcess(Path work, Process process, int[] ports) {
     this.work = work;
     this.data = work.resolve("data");
     this.log = work.resolve("up.log");
-    this.httpPort = httpPort;
-    this.imapPort = imapPort;
     this.process = process;
+    this.httpPort = ports[0];
+    this.imapPort = ports[1];
+    this.imapsPort = ports[2];
+    this.submissionPort = ports[3];
+    this.submissionsPort = ports[4];
+    this.gatewayPort = ports[5];
   }
 
   /**
    * Starts {@code up} with its data in {@code work/data}; returns once IMAP accepts connections.
    */
   static UpProcess start(Path work) throws IOException, InterruptedException {
-    int httpPort = Command.freePort();
-    int imapPort = Command.freePort();
+    // Every listener on a free port: a default port may be taken by another process here.
+    int[] ports = new int[6];
+    for (int i = 0; i < ports.length; i++) {
+      ports[i] = Command.freePort();
+    }
     Process process =
         new ProcessBuilder(
                 Command.LAUNCHER,
@@ -45,13 +56,21 @@ final class UpProcess implements AutoCloseable {
                 "--data",
                 work.resolve("data").toString(),
                 "--http-port",
-                String.valueOf(httpPort),
+                String.valueOf(ports[0]),
                 "--imap-port",
-                String.valueOf(imapPort))
+                String.valueOf(ports[1]),
+                "--imaps-port",
+                String.valueOf(ports[2]),
+                "--submission-port",
+                String.valueOf(ports[3]),
+                "--submissions-port",
+                String.valueOf(ports[4]),
+                "--smtp-port",
+                String.valueOf(ports[5]))
             .redirectErrorStream(true)
             .redirectOutput(work.resolve("up.log").toFile())
             .start();
-    UpProcess up = new UpProcess(work, httpPort, imapPort, process);
+    UpProcess up = new UpProcess(work, process, ports);
     up.awaitReady();
     return up;
   }

@@ -2,12 +2,9 @@ package org.sealpost.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,46 +21,23 @@ class UpSmtpIT {
       "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 
   @TempDir Path work;
-  private Process up;
+  private UpProcess up;
 
   @AfterEach
   void stop() throws InterruptedException {
     if (up != null) {
-      up.destroy();
-      up.waitFor(30, TimeUnit.SECONDS);
+      up.close();
     }
   }
 
   @Test
   void upSubmitsAndReceivesMailForItsWallets() throws Exception {
-    Path data = work.resolve("data");
-    int imapPort = Command.freePort();
-    int submissionPort = Command.freePort();
-    int gatewayPort = Command.freePort();
-    Path log = work.resolve("up.log");
-    up =
-        new ProcessBuilder(
-                Command.LAUNCHER,
-                "up",
-                "--data",
-                data.toString(),
-                "--http-port",
-                String.valueOf(Command.freePort()),
-                "--imap-port",
-                String.valueOf(imapPort),
-                "--submission-port",
-                String.valueOf(submissionPort),
-                "--smtp-port",
-                String.valueOf(gatewayPort))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    for (int i = 0; i < 600 && !Files.exists(data.resolve("bridge").resolve("admin.json")); i++) {
-      TimeUnit.MILLISECONDS.sleep(100);
-    }
-    JsonNode alice = create(data, ALICE_KEY);
-    JsonNode bob = create(data, BOB_KEY);
-    assertThat(Files.readString(log))
+    up = UpProcess.start(work);
+    int submissionPort = up.submissionPort;
+    int gatewayPort = up.gatewayPort;
+    UpProcess.Credentials alice = up.createAccount("alice", ALICE_KEY);
+    UpProcess.Credentials bob = up.createAccount("bob", BOB_KEY);
+    assertThat(Files.readString(up.log))
         .contains("SMTP submission listening on 127.0.0.1:" + submissionPort)
         .contains("SMTP gateway (MX) for @localhost listening on 127.0.0.1:" + gatewayPort);
 
@@ -77,13 +51,13 @@ class UpSmtpIT {
                 "--auth",
                 "PLAIN",
                 "--auth-user",
-                alice.path("mail").asText(),
+                alice.mail(),
                 "--auth-password",
-                alice.path("password").asText(),
+                alice.password(),
                 "--from",
-                alice.path("mail").asText(),
+                alice.mail(),
                 "--to",
-                bob.path("mail").asText(),
+                bob.mail(),
                 "--header",
                 "Subject: through up",
                 "--body",
@@ -101,7 +75,7 @@ class UpSmtpIT {
                 "--from",
                 "someone@legacy.example",
                 "--to",
-                bob.path("mail").asText(),
+                bob.mail(),
                 "--header",
                 "Subject: from the internet",
                 "--body",
@@ -150,29 +124,14 @@ class UpSmtpIT {
             List.of(
                 "python3",
                 script.toString(),
-                String.valueOf(imapPort),
-                bob.path("mail").asText(),
-                bob.path("password").asText()));
+                String.valueOf(up.imapPort),
+                bob.mail(),
+                bob.password()));
     assertThat(read.exitCode()).as("%s", read).isZero();
     assertThat(read.stdoutText())
-        .contains("X-Sealpost-Sender: verified " + alice.path("mail").asText())
+        .contains("X-Sealpost-Sender: verified " + alice.mail())
         .contains("Submitted through sealpost up.")
         .contains("X-Sealpost-Sender: external via localhost")
         .contains("Delivered to the gateway.");
-  }
-
-  private JsonNode create(Path data, String walletKey) throws Exception {
-    Path keyFile = Files.writeString(work.resolve(walletKey.substring(0, 8) + ".key"), walletKey);
-    Command created =
-        Command.sealpost(
-            work,
-            "account",
-            "create",
-            "--data",
-            data.toString(),
-            "--wallet-key-file",
-            keyFile.toString());
-    assertThat(created.exitCode()).as("%s", created).isZero();
-    return new ObjectMapper().readTree(created.stdout());
   }
 }
