@@ -29,4 +29,9 @@ typ, folders = imap.list()
 assert typ == "OK", typ
 for folder in folders:
     print("folder:", folder.decode())
-imap.logout()
+try:
+    imap.logout()
+except imaplib.IMAP4.abort:
+    # The server may close the TLS connection right after its BYE, before imaplib reads the
+    # tagged OK; what this script checks (certificate, login, folders) is printed above.
+    pass

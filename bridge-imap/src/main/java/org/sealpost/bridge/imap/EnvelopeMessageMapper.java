@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import javax.mail.Flags;
 import org.apache.james.core.Username;
@@ -30,6 +31,7 @@ import org.apache.james.mailbox.store.FlagsUpdateCalculator;
 import org.apache.james.mailbox.store.mail.AbstractMessageMapper;
 import org.apache.james.mailbox.store.mail.model.MailboxMessage;
 import org.hibernate.StatelessSession;
+import org.sealpost.bridge.OwnCopy;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 
@@ -57,6 +59,10 @@ final class EnvelopeMessageMapper extends AbstractMessageMapper {
   }
 
   private final BridgeDatabase database;
+
+  /** How many of Sent's newest messages a copy is matched against (see sameSentMessage). */
+  static final int SENT_MATCH_WINDOW = 50;
+
   private final MessageStore store;
   private final FolderTransitionHook hook;
 
@@ -88,6 +94,12 @@ final class EnvelopeMessageMapper extends AbstractMessageMapper {
         throw new MailboxException("cannot read the appended message", e);
       }
       Username owner = mailboxSession.getUser();
+      Optional<MessageRow> same = sameSentMessage(owner, mailbox, mime);
+      if (same.isPresent()) {
+        // The client's own copy of a message the SMTP bridge already filed here (Thunderbird
+        // sends, then APPENDs to Sent): the folder keeps one copy, and the client is given its UID.
+        return same.get().metaData();
+      }
       envelope =
           new EnvelopeMessage(
               store,
@@ -116,6 +128,42 @@ final class EnvelopeMessageMapper extends AbstractMessageMapper {
     envelope.setModSeq(ModSeq.of(row.modseq));
     envelope.setSaveDate(java.util.Date.from(now));
     return row.metaData();
+  }
+
+  /**
+   * In {@code Sent}, a message among the newest {@value #SENT_MATCH_WINDOW} with the Message-ID of
+   * {@code mime}; empty in any other folder or without a Message-ID. Opening them costs one cache
+   * look-up each in the usual case: the copy to match arrived moments ago.
+   */
+  Optional<MessageRow> sameSentMessage(Username owner, Mailbox mailbox, byte[] mime)
+      throws MailboxException {
+    if (!mailbox.getName().equals(OwnCopy.SENT)) {
+      return Optional.empty();
+    }
+    Optional<String> messageId = MessageIds.of(mime);
+    if (messageId.isEmpty()) {
+      return Optional.empty();
+    }
+    List<MessageRow> newest =
+        database.read(
+            session ->
+                session
+                    .createSelectionQuery(
+                        "from MessageRow where mailboxId = :mailbox order by uid desc",
+                        MessageRow.class)
+                    .setParameter("mailbox", BridgeDatabase.rawId(mailbox.getMailboxId()))
+                    .setMaxResults(SENT_MATCH_WINDOW)
+                    .getResultList());
+    for (MessageRow row : newest) {
+      try {
+        if (MessageIds.of(store.open(owner, row.envelopeId)).equals(messageId)) {
+          return Optional.of(row);
+        }
+      } catch (IOException e) {
+        // a message that does not open is not the one we look for
+      }
+    }
+    return Optional.empty();
   }
 
   @Override

@@ -74,6 +74,8 @@ import org.apache.james.protocols.api.ClientAuth;
 import org.apache.james.protocols.netty.Encryption;
 import org.sealpost.bridge.BridgeAccount;
 import org.sealpost.bridge.BridgeAccounts;
+import org.sealpost.bridge.BridgeLogin;
+import org.sealpost.bridge.LoginLimiter;
 import org.sealpost.bridge.OwnCopy;
 import org.sealpost.bridge.tls.TlsIdentity;
 import org.sealpost.client.InboxEntry;
@@ -213,10 +215,9 @@ public final class ImapBridge implements AutoCloseable {
             new MemoryEventDeadLetters());
     BridgeAuthenticator authenticator =
         new BridgeAuthenticator(
-            new BridgeAccounts(settings.dataDir()),
-            new LoginLimiter(clock),
-            this::unlocked,
-            random);
+            new BridgeLogin(
+                new BridgeAccounts(settings.dataDir()), new LoginLimiter(clock), random),
+            this::unlocked);
     Authorizator noDelegation = (user, other) -> Authorizator.AuthorizationState.FORBIDDEN;
     SessionProvider sessions =
         new SessionProviderImpl(authenticator, noDelegation) {
@@ -526,6 +527,12 @@ public final class ImapBridge implements AutoCloseable {
             .findMailboxByPath(MailboxPath.forUser(user, folder))
             .blockOptional()
             .orElseThrow(() -> new MailboxException("no folder " + folder + " for " + user));
+    EnvelopeMessageMapper messages = (EnvelopeMessageMapper) mappers.getMessageMapper(system);
+    if (own.isPresent()
+        && messages.sameSentMessage(user, mailbox, opened.envelope().mime()).isPresent()) {
+      LOG.info("envelope {}: {} already holds this message (Message-ID)", opened.key(), folder);
+      return; // a client APPENDed its own copy to Sent before the SMTP bridge's copy arrived
+    }
     EnvelopeMessage row =
         new EnvelopeMessage(
             store,
@@ -536,7 +543,7 @@ public final class ImapBridge implements AutoCloseable {
             java.util.Date.from(entry.envelope().createdAt()),
             opened.rendered().length,
             new Flags(Flags.Flag.RECENT));
-    MessageMetaData added = mappers.getMessageMapper(system).add(mailbox, row);
+    MessageMetaData added = messages.add(mailbox, row);
     eventBus
         .dispatch(
             EventFactory.added()

@@ -45,13 +45,23 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sealpost.bridge.BridgeAccounts;
 import org.sealpost.bridge.BridgePassword;
 import org.sealpost.bridge.Enrollment;
+import org.sealpost.bridge.OwnCopy;
 import org.sealpost.client.SealpostClient;
+import org.sealpost.identity.Account;
 import org.sealpost.identity.Domain;
 import org.sealpost.identity.envelope.Author;
+import org.sealpost.identity.envelope.EnvelopeOpenException;
+import org.sealpost.identity.envelope.EnvelopeOpener;
 import org.sealpost.identity.envelope.EnvelopeSealer;
+import org.sealpost.identity.envelope.OpenedEnvelope;
+import org.sealpost.identity.envelope.SenderDirectory;
 import org.sealpost.identity.installation.Bundle;
+import org.sealpost.identity.installation.BundleVerifier;
+import org.sealpost.identity.installation.InstallationId;
 import org.sealpost.identity.installation.InstallationKeys;
 import org.sealpost.identity.installation.LinkStatement;
+import org.sealpost.identity.installation.Revocation;
+import org.sealpost.identity.installation.SigningPublicKey;
 import org.sealpost.identity.secret.PassphraseBox;
 import org.sealpost.identity.wallet.WalletKey;
 import org.sealpost.server.HomeServer;
@@ -521,6 +531,128 @@ class ImapBridgeIT {
   }
 
   /** UID to subject and flags (without the session-bound \\Recent) of every message. */
+  @Test
+  void ownCopiesReachTheOtherInstallationsAndSentKeepsOneCopyPerMessageId() throws Exception {
+    Account bob = WalletKey.parse(BOB_KEY).account();
+    Store store = connect(bobMail, bobPassword);
+    try {
+      // A draft appended here is published: Bob's other installation gets it, marked for Drafts.
+      String draftSubject = "A draft " + System.nanoTime();
+      IMAPFolder drafts = (IMAPFolder) store.getFolder("Drafts");
+      drafts.open(Folder.READ_WRITE);
+      drafts.appendUIDMessages(
+          new Message[] {message(draftSubject, "<draft-" + draftSubject.hashCode() + "@test>")});
+      assertThat(awaitSubject(drafts, draftSubject)).isNotNull();
+      OpenedEnvelope draft = awaitOwnEnvelope(draftSubject);
+      assertThat(OwnCopy.folder(draft, bob)).contains("Drafts");
+
+      IMAPFolder sent = (IMAPFolder) store.getFolder("Sent");
+      sent.open(Folder.READ_WRITE);
+
+      // The SMTP bridge's Sent copy first (sealed here by the other installation), then the
+      // client's own APPEND of the same message: one copy, and the APPEND is given its UID.
+      String first = "Sent first " + System.nanoTime();
+      publishOwnCopy(first, "<first-" + first.hashCode() + "@test>");
+      Message filed = awaitSubject(sent, first);
+      assertThat(filed).as("the Sent copy is filed in Sent").isNotNull();
+      long filedUid = sent.getUID(filed);
+      int count = sent.getMessageCount();
+      var appended =
+          sent.appendUIDMessages(
+              new Message[] {message(first, "<first-" + first.hashCode() + "@test>")});
+      assertThat(appended[0].uid).isEqualTo(filedUid);
+      assertThat(sent.getMessageCount()).isEqualTo(count);
+
+      // The other order: the APPEND first, then the Sent copy: still one copy.
+      String second = "Appended first " + System.nanoTime();
+      sent.appendUIDMessages(
+          new Message[] {message(second, "<second-" + second.hashCode() + "@test>")});
+      publishOwnCopy(second, "<second-" + second.hashCode() + "@test>");
+      // The sync places in order: once a later message is in INBOX, the copy has been handled.
+      String later = "After the copy " + System.nanoTime();
+      publishToBob(later, "ordering marker", false);
+      Folder inbox = store.getFolder("INBOX");
+      inbox.open(Folder.READ_ONLY);
+      assertThat(awaitSubject(inbox, later)).isNotNull();
+      long copies =
+          Arrays.stream(sent.getMessages()).filter(m -> second.equals(subject(m))).count();
+      assertThat(copies).isEqualTo(1);
+    } finally {
+      store.close();
+    }
+  }
+
+  /** A plain message from Bob with {@code subject} and {@code messageId}. */
+  static Message message(String subject, String messageId) throws Exception {
+    jakarta.mail.internet.MimeMessage message =
+        new jakarta.mail.internet.MimeMessage(Session.getInstance(new Properties())) {
+          @Override
+          protected void updateMessageID() throws jakarta.mail.MessagingException {
+            setHeader("Message-ID", messageId);
+          }
+        };
+    message.setFrom(new InternetAddress(bobMail));
+    message.setRecipients(Message.RecipientType.TO, aliceMail());
+    message.setSubject(subject);
+    message.setText("Body of " + subject);
+    message.saveChanges();
+    return message;
+  }
+
+  /** Seals a Sent copy of a message to Bob's own installations, as the SMTP bridge does. */
+  static void publishOwnCopy(String subject, String messageId) throws Exception {
+    ByteArrayOutputStream mime = new ByteArrayOutputStream();
+    message(subject, messageId).writeTo(mime);
+    Account bob = WalletKey.parse(BOB_KEY).account();
+    var envelope =
+        new EnvelopeSealer(CLOCK, RANDOM)
+            .seal(
+                new Author.Installation(bob, bobKeys),
+                client.bundles(bobMail).bundles(),
+                OwnCopy.mark(mime.toByteArray(), OwnCopy.SENT));
+    client.as(bobKeys).publish(envelope, Optional.empty());
+  }
+
+  /** Bob's other installation reads its inbox until an envelope with {@code subject} opens. */
+  static OpenedEnvelope awaitOwnEnvelope(String subject) throws Exception {
+    Account bob = WalletKey.parse(BOB_KEY).account();
+    EnvelopeOpener opener = new EnvelopeOpener(bob, bobKeys, new BundleVerifier(CLOCK));
+    SenderDirectory senders =
+        new SenderDirectory() {
+          @Override
+          public Optional<Bundle> bundle(Account sender, InstallationId installation) {
+            return client.bundles(sender.canonical()).bundles().stream()
+                .filter(b -> b.installation().equals(installation))
+                .findFirst();
+          }
+
+          @Override
+          public List<Revocation> revocations(Account sender) {
+            return client.bundles(sender.canonical()).revocations();
+          }
+
+          @Override
+          public Optional<SigningPublicKey> gatewayKey(Domain domain) {
+            return Optional.empty();
+          }
+        };
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    do {
+      for (var entry : client.as(bobKeys).inbox(Optional.empty(), 500).entries()) {
+        try {
+          OpenedEnvelope opened = opener.open(entry.envelope(), senders);
+          if (new String(opened.mime(), StandardCharsets.UTF_8).contains("Subject: " + subject)) {
+            return opened;
+          }
+        } catch (EnvelopeOpenException e) {
+          // not for this installation
+        }
+      }
+      Thread.sleep(200);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("no envelope with subject " + subject);
+  }
+
   static Map<Long, String> snapshot(IMAPFolder folder) throws Exception {
     Map<Long, String> out = new TreeMap<>();
     for (Message m : folder.getMessages()) {
