@@ -17,9 +17,9 @@ import org.apache.james.mailbox.exception.MailboxException;
 import org.sealpost.bridge.BridgeAccount;
 import org.sealpost.bridge.OwnCopy;
 import org.sealpost.client.ApiException;
+import org.sealpost.client.ApiSenderDirectory;
 import org.sealpost.client.SealpostClient;
 import org.sealpost.identity.Account;
-import org.sealpost.identity.Domain;
 import org.sealpost.identity.MalformedException;
 import org.sealpost.identity.envelope.Author;
 import org.sealpost.identity.envelope.Envelope;
@@ -31,10 +31,7 @@ import org.sealpost.identity.envelope.SenderCheck;
 import org.sealpost.identity.envelope.SenderDirectory;
 import org.sealpost.identity.installation.Bundle;
 import org.sealpost.identity.installation.BundleVerifier;
-import org.sealpost.identity.installation.InstallationId;
 import org.sealpost.identity.installation.InstallationKeys;
-import org.sealpost.identity.installation.Revocation;
-import org.sealpost.identity.installation.SigningPublicKey;
 
 /**
  * The envelopes behind the messages and the keys that open them. Envelope ciphertext is kept in
@@ -67,7 +64,7 @@ final class MessageStore implements MessageContents {
     this.client = requireNonNull(client, "client");
     this.clock = requireNonNull(clock, "clock");
     this.random = requireNonNull(random, "random");
-    this.senders = new ClientSenderDirectory(client);
+    this.senders = new ApiSenderDirectory(client, clock);
   }
 
   Unlocked unlock(Username owner, BridgeAccount account, InstallationKeys keys) {
@@ -225,44 +222,5 @@ final class MessageStore implements MessageContents {
 
   private static String cacheKey(Username owner, String key) {
     return owner.asString() + "/" + key;
-  }
-
-  /** Sender keys from the home server's client API; nothing it returns is trusted unverified. */
-  private static final class ClientSenderDirectory implements SenderDirectory {
-    private final SealpostClient client;
-
-    ClientSenderDirectory(SealpostClient client) {
-      this.client = client;
-    }
-
-    @Override
-    public Optional<Bundle> bundle(Account sender, InstallationId installation) {
-      try {
-        return client.bundles(sender.canonical()).bundles().stream()
-            .filter(b -> b.installation().equals(installation))
-            .findFirst();
-      } catch (ApiException e) {
-        return Optional.empty();
-      }
-    }
-
-    @Override
-    public List<Revocation> revocations(Account sender) {
-      try {
-        return client.bundles(sender.canonical()).revocations();
-      } catch (ApiException e) {
-        return List.of();
-      }
-    }
-
-    @Override
-    public Optional<SigningPublicKey> gatewayKey(Domain domain) {
-      try {
-        SealpostClient.ServerInfo info = client.serverInfo();
-        return info.domain().equals(domain) ? Optional.of(info.serverKey()) : Optional.empty();
-      } catch (ApiException e) {
-        return Optional.empty();
-      }
-    }
   }
 }

@@ -46,6 +46,7 @@ import org.sealpost.bridge.BridgeAccounts;
 import org.sealpost.bridge.BridgePassword;
 import org.sealpost.bridge.Enrollment;
 import org.sealpost.bridge.OwnCopy;
+import org.sealpost.client.ApiSenderDirectory;
 import org.sealpost.client.SealpostClient;
 import org.sealpost.identity.Account;
 import org.sealpost.identity.Domain;
@@ -57,11 +58,8 @@ import org.sealpost.identity.envelope.OpenedEnvelope;
 import org.sealpost.identity.envelope.SenderDirectory;
 import org.sealpost.identity.installation.Bundle;
 import org.sealpost.identity.installation.BundleVerifier;
-import org.sealpost.identity.installation.InstallationId;
 import org.sealpost.identity.installation.InstallationKeys;
 import org.sealpost.identity.installation.LinkStatement;
-import org.sealpost.identity.installation.Revocation;
-import org.sealpost.identity.installation.SigningPublicKey;
 import org.sealpost.identity.secret.PassphraseBox;
 import org.sealpost.identity.wallet.WalletKey;
 import org.sealpost.server.HomeServer;
@@ -617,25 +615,7 @@ class ImapBridgeIT {
   static OpenedEnvelope awaitOwnEnvelope(String subject) throws Exception {
     Account bob = WalletKey.parse(BOB_KEY).account();
     EnvelopeOpener opener = new EnvelopeOpener(bob, bobKeys, new BundleVerifier(CLOCK));
-    SenderDirectory senders =
-        new SenderDirectory() {
-          @Override
-          public Optional<Bundle> bundle(Account sender, InstallationId installation) {
-            return client.bundles(sender.canonical()).bundles().stream()
-                .filter(b -> b.installation().equals(installation))
-                .findFirst();
-          }
-
-          @Override
-          public List<Revocation> revocations(Account sender) {
-            return client.bundles(sender.canonical()).revocations();
-          }
-
-          @Override
-          public Optional<SigningPublicKey> gatewayKey(Domain domain) {
-            return Optional.empty();
-          }
-        };
+    SenderDirectory senders = new ApiSenderDirectory(client, CLOCK);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     do {
       for (var entry : client.as(bobKeys).inbox(Optional.empty(), 500).entries()) {

@@ -40,7 +40,7 @@ import org.sealpost.bridge.BridgePassword;
 import org.sealpost.bridge.Enrollment;
 import org.sealpost.bridge.OwnCopy;
 import org.sealpost.bridge.imap.ImapBridge;
-import org.sealpost.client.ApiException;
+import org.sealpost.client.ApiSenderDirectory;
 import org.sealpost.client.InboxEntry;
 import org.sealpost.client.SealpostClient;
 import org.sealpost.identity.Account;
@@ -53,10 +53,7 @@ import org.sealpost.identity.envelope.SenderCheck;
 import org.sealpost.identity.envelope.SenderDirectory;
 import org.sealpost.identity.installation.Bundle;
 import org.sealpost.identity.installation.BundleVerifier;
-import org.sealpost.identity.installation.InstallationId;
 import org.sealpost.identity.installation.InstallationKeys;
-import org.sealpost.identity.installation.Revocation;
-import org.sealpost.identity.installation.SigningPublicKey;
 import org.sealpost.identity.secret.PassphraseBox;
 import org.sealpost.identity.wallet.WalletKey;
 import org.sealpost.server.HomeServer;
@@ -726,7 +723,7 @@ class SmtpBridgeIT {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
       for (InboxEntry entry : client.as(keys).inbox(Optional.empty(), 500).entries()) {
-        OpenedEnvelope opened = opener.open(entry.envelope(), SENDERS);
+        OpenedEnvelope opened = opener.open(entry.envelope(), senders());
         MimeMessage mime = parse(opened.mime());
         if (subject.equals(mime.getSubject())
             && sentCopy == OwnCopy.folder(opened, user.account()).isPresent()) {
@@ -738,28 +735,7 @@ class SmtpBridgeIT {
     throw new AssertionError("no envelope '" + subject + "' for " + user.mail());
   }
 
-  static final SenderDirectory SENDERS =
-      new SenderDirectory() {
-        @Override
-        public Optional<Bundle> bundle(Account sender, InstallationId installation) {
-          try {
-            return client.bundles(sender.canonical()).bundles().stream()
-                .filter(b -> b.installation().equals(installation))
-                .findFirst();
-          } catch (ApiException e) {
-            return Optional.empty();
-          }
-        }
-
-        @Override
-        public List<Revocation> revocations(Account sender) {
-          return client.bundles(sender.canonical()).revocations();
-        }
-
-        @Override
-        public Optional<SigningPublicKey> gatewayKey(Domain domain) {
-          SealpostClient.ServerInfo info = client.serverInfo();
-          return info.domain().equals(domain) ? Optional.of(info.serverKey()) : Optional.empty();
-        }
-      };
+  static SenderDirectory senders() {
+    return new ApiSenderDirectory(client, CLOCK);
+  }
 }
