@@ -47,7 +47,7 @@ public final class SubmissionServer implements AutoCloseable {
    * @param rate how many messages an account may send
    * @param retry how hard to try publishing an envelope before reporting it failed
    * @param tls STARTTLS on {@code port} and a second, implicit-TLS listener; empty: plain only,
-   *     which a non-loopback {@code host} refuses
+   *     which {@link SubmissionServer#start} refuses on a non-loopback {@code host}
    */
   public record Settings(
       Path dataDir,
@@ -71,10 +71,6 @@ public final class SubmissionServer implements AutoCloseable {
       if (maxMessageBytes < 1024) {
         throw new IllegalArgumentException(
             "maxMessageBytes: " + maxMessageBytes + " (expected: >= 1024)");
-      }
-      if (tls.isEmpty() && !SmtpStack.isLoopback(host)) {
-        throw new IllegalArgumentException(
-            "host: " + host + " without TLS (expected: a loopback address, or TLS settings)");
       }
     }
 
@@ -182,6 +178,12 @@ public final class SubmissionServer implements AutoCloseable {
   public static SubmissionServer start(Settings settings, Clock clock) throws Exception {
     requireNonNull(settings, "settings");
     requireNonNull(clock, "clock");
+    if (settings.tls().isEmpty() && !settings.authWithoutTls()) {
+      throw new IllegalArgumentException(
+          "host: "
+              + settings.host()
+              + " without TLS (expected: a loopback address, or TLS settings)");
+    }
     SecureRandom random = new SecureRandom();
     SealpostClient client = new SealpostClient(settings.homeServer(), clock);
     RecipientDirectory directory = new RecipientDirectory(client, new BundleVerifier(clock));
