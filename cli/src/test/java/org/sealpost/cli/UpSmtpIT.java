@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code sealpost up} runs the SMTP bridge's two listeners: a message submitted with swaks and one
- * delivered to the gateway by swaks (as a mail server would) reach the recipient's IMAP inbox, read
- * with python3 imaplib.
+ * {@code sealpost up} runs the SMTP bridge's listeners with its TLS certificate: a message
+ * submitted with swaks over implicit TLS and one delivered to the gateway by swaks over STARTTLS
+ * (as a mail server would) reach the recipient's IMAP inbox, read with python3 imaplib.
  */
 class UpSmtpIT {
   private static final String ALICE_KEY =
@@ -39,6 +39,7 @@ class UpSmtpIT {
     Path data = work.resolve("data");
     int imapPort = Command.freePort();
     int submissionPort = Command.freePort();
+    int submissionsPort = Command.freePort();
     int gatewayPort = Command.freePort();
     Path log = work.resolve("up.log");
     up =
@@ -51,8 +52,12 @@ class UpSmtpIT {
                 String.valueOf(Command.freePort()),
                 "--imap-port",
                 String.valueOf(imapPort),
+                "--imaps-port",
+                String.valueOf(Command.freePort()),
                 "--submission-port",
                 String.valueOf(submissionPort),
+                "--submissions-port",
+                String.valueOf(submissionsPort),
                 "--smtp-port",
                 String.valueOf(gatewayPort))
             .redirectErrorStream(true)
@@ -64,16 +69,25 @@ class UpSmtpIT {
     JsonNode alice = create(data, ALICE_KEY);
     JsonNode bob = create(data, BOB_KEY);
     assertThat(Files.readString(log))
-        .contains("SMTP submission listening on 127.0.0.1:" + submissionPort)
-        .contains("SMTP gateway (MX) for @localhost listening on 127.0.0.1:" + gatewayPort);
+        .contains("SMTP submission listening on 127.0.0.1:" + submissionPort + " (STARTTLS")
+        .contains("and 127.0.0.1:" + submissionsPort + " (implicit TLS)")
+        .contains(
+            "SMTP gateway (MX) for @localhost listening on 127.0.0.1:"
+                + gatewayPort
+                + " (STARTTLS offered");
+    String cert = data.resolve("bridge/tls/cert.pem").toString();
 
     Command submitted =
         Command.run(
             work,
             List.of(
                 "swaks",
+                "--tlsc", // implicit TLS, checking the certificate up generated
+                "--tls-verify",
+                "--tls-ca-path",
+                cert,
                 "--server",
-                "127.0.0.1:" + submissionPort,
+                "127.0.0.1:" + submissionsPort,
                 "--auth",
                 "PLAIN",
                 "--auth-user",
@@ -89,11 +103,13 @@ class UpSmtpIT {
                 "--body",
                 "Submitted through sealpost up."));
     assertThat(submitted.exitCode()).as("%s %s", submitted, submitted.stdoutText()).isZero();
+    assertThat(submitted.stdoutText()).contains("TLS started");
     Command gatewayed =
         Command.run(
             work,
             List.of(
                 "swaks",
+                "--tls", // STARTTLS, as a sending mail server would use it
                 "--server",
                 "127.0.0.1:" + gatewayPort,
                 "--helo",
@@ -107,6 +123,7 @@ class UpSmtpIT {
                 "--body",
                 "Delivered to the gateway."));
     assertThat(gatewayed.exitCode()).as("%s %s", gatewayed, gatewayed.stdoutText()).isZero();
+    assertThat(gatewayed.stdoutText()).contains("TLS started");
     Command relay =
         Command.run(
             work,
