@@ -1,7 +1,5 @@
 package org.sealpost.bridge.smtp;
 
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -12,8 +10,6 @@ import java.util.Set;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.metrics.logger.DefaultMetricFactory;
 import org.apache.james.protocols.api.ClientAuth;
-import org.apache.james.protocols.api.CommandDetectionSession;
-import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.api.Request;
 import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.api.handler.CommandDispatcher;
@@ -23,7 +19,7 @@ import org.apache.james.protocols.api.handler.LineHandler;
 import org.apache.james.protocols.api.handler.ProtocolHandler;
 import org.apache.james.protocols.api.handler.WiringException;
 import org.apache.james.protocols.netty.AbstractChannelPipelineFactory;
-import org.apache.james.protocols.netty.AllButStartTlsLineBasedChannelHandler;
+import org.apache.james.protocols.netty.AllButStartTlsLineChannelHandlerFactory;
 import org.apache.james.protocols.netty.Encryption;
 import org.apache.james.protocols.netty.NettyServer;
 import org.apache.james.protocols.smtp.SMTPConfigurationImpl;
@@ -156,7 +152,12 @@ final class SmtpStack {
             .protocol(new SMTPProtocol(chain, config))
             .secure(tls.orElse(null));
     if (tls.isPresent() && tls.get().isStartTLS()) {
-      factory.frameHandlerFactory(StartTlsFraming::new);
+      // closes a connection whose client pipelines anything behind STARTTLS: plaintext injected
+      // before the handshake must not run as if inside TLS (CVE-2011-0411). James stops checking
+      // at DATA, so a message line that starts with "STARTTLS" is just a line.
+      factory.frameHandlerFactory(
+          new AllButStartTlsLineChannelHandlerFactory(
+              "starttls", AbstractChannelPipelineFactory.MAX_LINE_LENGTH));
     }
     NettyServer server = factory.build();
     server.setListenAddresses(new InetSocketAddress(host, port));
@@ -204,43 +205,6 @@ final class SmtpStack {
     public Collection<String> getImplCommands() {
       return Set.of("AUTH");
     }
-  }
-
-  /**
-   * James's line framing for a STARTTLS listener: it closes a connection whose client pipelines
-   * anything behind STARTTLS (plaintext injected before the handshake, CVE-2011-0411). A message's
-   * own lines are not commands, though: between DATA and its final dot nothing is checked, so a
-   * body line that starts with "starttls" arrives like any other.
-   */
-  private static final class StartTlsFraming extends AllButStartTlsLineBasedChannelHandler {
-    StartTlsFraming(ChannelPipeline pipeline) {
-      super(pipeline, AbstractChannelPipelineFactory.MAX_LINE_LENGTH, false, "starttls");
-    }
-
-    @Override
-    protected CommandDetectionSession retrieveSession(ChannelHandlerContext ctx) {
-      CommandDetectionSession session = super.retrieveSession(ctx);
-      if (session instanceof SMTPSession smtp
-          && smtp.getAttachment(DataCmdHandler.MAILENV, State.Transaction).isPresent()) {
-        return IN_MESSAGE;
-      }
-      return session;
-    }
-
-    /** What the framing sees of a session between DATA and the final dot. */
-    private static final CommandDetectionSession IN_MESSAGE =
-        new CommandDetectionSession() {
-          @Override
-          public boolean needsCommandInjectionDetection() {
-            return false;
-          }
-
-          @Override
-          public void startDetectingCommandInjection() {}
-
-          @Override
-          public void stopDetectingCommandInjection() {}
-        };
   }
 
   /** A bare account in RCPT TO (no {@code @}) keeps a domain that says so, not "localhost". */
