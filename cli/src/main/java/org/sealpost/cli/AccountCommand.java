@@ -39,6 +39,7 @@ final class AccountCommand {
       int imapPort,
       int imapsPort,
       int submissionPort,
+      int submissionsPort,
       String tlsFingerprint) {
     ObjectNode node =
         JSON.createObjectNode()
@@ -51,6 +52,10 @@ final class AccountCommand {
         .put("host", host)
         .put("port", submissionPort)
         .put("security", "STARTTLS");
+    node.putObject("smtps")
+        .put("host", host)
+        .put("port", submissionsPort)
+        .put("security", "SSL/TLS");
     node.putObject("tls").put("sha256", tlsFingerprint);
     return node;
   }

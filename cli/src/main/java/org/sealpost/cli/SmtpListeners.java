@@ -3,9 +3,11 @@ package org.sealpost.cli;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import org.sealpost.bridge.smtp.GatewayDeposit;
 import org.sealpost.bridge.smtp.GatewayServer;
 import org.sealpost.bridge.smtp.SubmissionServer;
+import org.sealpost.bridge.tls.TlsIdentity;
 import org.sealpost.identity.envelope.Author;
 import org.sealpost.identity.envelope.Envelope;
 import org.sealpost.server.HomeServer;
@@ -13,9 +15,11 @@ import org.sealpost.server.Problem;
 import org.sealpost.server.config.ServerConfig;
 
 /**
- * The SMTP bridge's two listeners for {@code sealpost up}: submission for the accounts of this data
- * directory (loopback only: plain SMTP until TLS lands) and the inbound gateway for mail from the
- * legacy internet (on the HTTP API's host), its deposit implemented by the home server beside it.
+ * The SMTP bridge's listeners for {@code sealpost up}: submission for the accounts of this data
+ * directory (on loopback: STARTTLS, implicit TLS on a second port, AUTH without TLS allowed for
+ * local clients) and the inbound gateway for mail from the legacy internet (on the HTTP API's host,
+ * STARTTLS offered), its deposit implemented by the home server beside it. One TLS identity serves
+ * them all, the IMAP bridge's.
  */
 final class SmtpListeners implements AutoCloseable {
   private final SubmissionServer submission;
@@ -30,7 +34,9 @@ final class SmtpListeners implements AutoCloseable {
       HomeServer server,
       ServerConfig config,
       Path data,
+      TlsIdentity tls,
       int submissionPort,
+      int submissionsPort,
       int gatewayPort,
       Long maxMessageBytes,
       Clock clock)
@@ -44,13 +50,21 @@ final class SmtpListeners implements AutoCloseable {
     SubmissionServer submission =
         SubmissionServer.start(
             SubmissionServer.Settings.of(
-                data, config.domain(), "127.0.0.1", submissionPort, api, max),
+                    data, config.domain(), "127.0.0.1", submissionPort, api, max)
+                .withTls(tls, submissionsPort),
             clock);
-    GatewayServer gateway =
-        GatewayServer.start(
-            new GatewayServer.Settings(config.http().host(), gatewayPort, api, max),
-            deposit(server, new Author.Gateway(config.domain(), server.serverKey())),
-            clock);
+    GatewayServer gateway;
+    try {
+      gateway =
+          GatewayServer.start(
+              new GatewayServer.Settings(
+                  config.http().host(), gatewayPort, api, max, Optional.of(tls)),
+              deposit(server, new Author.Gateway(config.domain(), server.serverKey())),
+              clock);
+    } catch (Exception e) {
+      submission.close(); // e.g. the gateway's port is taken: leave nothing listening
+      throw e;
+    }
     return new SmtpListeners(submission, gateway);
   }
 

@@ -139,6 +139,7 @@ final class UpCommand implements Callable<Integer> {
                     imapPort,
                     imapsPort,
                     submissionPort,
+                    submissionsPort,
                     tls.fingerprint()),
             random);
     ImapBridge imap =
@@ -159,7 +160,15 @@ final class UpCommand implements Callable<Integer> {
             clock);
     SmtpListeners smtp =
         SmtpListeners.start(
-            server, config, options.data, submissionPort, smtpPort, maxMessageBytes, clock);
+            server,
+            config,
+            options.data,
+            tls,
+            submissionPort,
+            submissionsPort,
+            smtpPort,
+            maxMessageBytes,
+            clock);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

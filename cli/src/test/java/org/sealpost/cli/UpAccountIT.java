@@ -46,6 +46,7 @@ class UpAccountIT {
       throws Exception {
     Path data = work.resolve("data");
     int httpPort = Command.freePort();
+    int submissionsPort = Command.freePort();
     Command early =
         Command.sealpost(work, "account", "create", "--data", data.toString(), "--address", BOB);
     assertThat(early.exitCode()).isEqualTo(1);
@@ -65,6 +66,8 @@ class UpAccountIT {
                 String.valueOf(Command.freePort()),
                 "--submission-port",
                 String.valueOf(Command.freePort()),
+                "--submissions-port",
+                String.valueOf(submissionsPort),
                 "--smtp-port",
                 String.valueOf(Command.freePort()))
             .redirectErrorStream(true)
@@ -124,6 +127,8 @@ class UpAccountIT {
     assertThat(aliceJson.path("password").asText()).matches("[a-z2-9]{5}(-[a-z2-9]{5}){3}");
     assertThat(aliceJson.path("imap").path("port").isInt()).isTrue();
     assertThat(aliceJson.path("smtp").path("security").asText()).isEqualTo("STARTTLS");
+    assertThat(aliceJson.path("smtps").path("security").asText()).isEqualTo("SSL/TLS");
+    assertThat(aliceJson.path("smtps").path("port").asInt()).isEqualTo(submissionsPort);
     assertThat(aliceJson.path("imap").path("security").asText()).isEqualTo("STARTTLS");
     assertThat(aliceJson.path("tls").path("sha256").asText())
         .matches("([0-9A-F]{2}:){31}[0-9A-F]{2}")

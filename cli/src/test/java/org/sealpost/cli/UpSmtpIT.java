@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code sealpost up} runs the SMTP bridge's two listeners: a message submitted with swaks and one
- * delivered to the gateway by swaks (as a mail server would) reach the recipient's IMAP inbox, read
- * with python3 imaplib.
+ * {@code sealpost up} runs the SMTP bridge's listeners with its TLS certificate: a message
+ * submitted with swaks over implicit TLS and one delivered to the gateway by swaks over STARTTLS
+ * (as a mail server would) reach the recipient's IMAP inbox, read with python3 imaplib.
  */
 class UpSmtpIT {
   private static final String ALICE_KEY =
@@ -34,20 +34,30 @@ class UpSmtpIT {
   void upSubmitsAndReceivesMailForItsWallets() throws Exception {
     up = UpProcess.start(work);
     int submissionPort = up.submissionPort;
+    int submissionsPort = up.submissionsPort;
     int gatewayPort = up.gatewayPort;
     UpProcess.Credentials alice = up.createAccount("alice", ALICE_KEY);
     UpProcess.Credentials bob = up.createAccount("bob", BOB_KEY);
     assertThat(Files.readString(up.log))
-        .contains("SMTP submission listening on 127.0.0.1:" + submissionPort)
-        .contains("SMTP gateway (MX) for @localhost listening on 127.0.0.1:" + gatewayPort);
+        .contains("SMTP submission listening on 127.0.0.1:" + submissionPort + " (STARTTLS")
+        .contains("and 127.0.0.1:" + submissionsPort + " (implicit TLS)")
+        .contains(
+            "SMTP gateway (MX) for @localhost listening on 127.0.0.1:"
+                + gatewayPort
+                + " (STARTTLS offered");
+    String cert = up.data.resolve("bridge/tls/cert.pem").toString();
 
     Command submitted =
         Command.run(
             work,
             List.of(
                 "swaks",
+                "--tlsc", // implicit TLS, checking the certificate up generated
+                "--tls-verify",
+                "--tls-ca-path",
+                cert,
                 "--server",
-                "127.0.0.1:" + submissionPort,
+                "127.0.0.1:" + submissionsPort,
                 "--auth",
                 "PLAIN",
                 "--auth-user",
@@ -63,11 +73,13 @@ class UpSmtpIT {
                 "--body",
                 "Submitted through sealpost up."));
     assertThat(submitted.exitCode()).as("%s %s", submitted, submitted.stdoutText()).isZero();
+    assertThat(submitted.stdoutText()).contains("TLS started");
     Command gatewayed =
         Command.run(
             work,
             List.of(
                 "swaks",
+                "--tls", // STARTTLS, as a sending mail server would use it
                 "--server",
                 "127.0.0.1:" + gatewayPort,
                 "--helo",
@@ -81,6 +93,7 @@ class UpSmtpIT {
                 "--body",
                 "Delivered to the gateway."));
     assertThat(gatewayed.exitCode()).as("%s %s", gatewayed, gatewayed.stdoutText()).isZero();
+    assertThat(gatewayed.stdoutText()).contains("TLS started");
     Command relay =
         Command.run(
             work,

@@ -1,15 +1,26 @@
 package org.sealpost.bridge.smtp;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.metrics.logger.DefaultMetricFactory;
+import org.apache.james.protocols.api.ClientAuth;
+import org.apache.james.protocols.api.Request;
 import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.api.handler.CommandDispatcher;
+import org.apache.james.protocols.api.handler.CommandHandler;
 import org.apache.james.protocols.api.handler.CommandHandlerResultLogger;
 import org.apache.james.protocols.api.handler.LineHandler;
 import org.apache.james.protocols.api.handler.ProtocolHandler;
 import org.apache.james.protocols.api.handler.WiringException;
+import org.apache.james.protocols.netty.AbstractChannelPipelineFactory;
+import org.apache.james.protocols.netty.AllButStartTlsLineChannelHandlerFactory;
+import org.apache.james.protocols.netty.Encryption;
 import org.apache.james.protocols.netty.NettyServer;
 import org.apache.james.protocols.smtp.SMTPConfigurationImpl;
 import org.apache.james.protocols.smtp.SMTPProtocol;
@@ -31,15 +42,17 @@ import org.apache.james.protocols.smtp.core.VrfyCmdHandler;
 import org.apache.james.protocols.smtp.core.WelcomeMessageHandler;
 import org.apache.james.protocols.smtp.core.esmtp.EhloCmdHandler;
 import org.apache.james.protocols.smtp.core.esmtp.MailSizeEsmtpExtension;
+import org.apache.james.protocols.smtp.core.esmtp.StartTlsCmdHandler;
 import org.apache.james.protocols.smtp.hook.HookResult;
+import org.sealpost.bridge.tls.TlsIdentity;
 import org.sealpost.identity.Domain;
 
 /**
  * Apache James's SMTP protocol stack (protocols-smtp 3.8.1 on Netty), assembled by hand for one
- * listener: the core commands, SIZE (RFC 1870) and our hooks. Left out on purpose: James's
- * postmaster/abuse RCPT hook (it would accept {@code postmaster@} any domain before our checks) and
- * its {@code Received:} filter (the gateway writes its own). VRFY and EXPN answer 502 (they would
- * tell a stranger which accounts exist).
+ * listener: the core commands, SIZE (RFC 1870), STARTTLS (RFC 3207) and our hooks. Left out on
+ * purpose: James's postmaster/abuse RCPT hook (it would accept {@code postmaster@} any domain
+ * before our checks) and its {@code Received:} filter (the gateway writes its own). VRFY and EXPN
+ * answer 502 (they would tell a stranger which accounts exist).
  */
 final class SmtpStack {
   private SmtpStack() {}
@@ -50,12 +63,19 @@ final class SmtpStack {
     private final String role;
     private final long maxMessageBytes;
     private final boolean auth;
+    private final boolean authWithoutTls;
 
-    Config(Domain domain, String role, long maxMessageBytes, boolean auth) {
+    /**
+     * @param auth whether AUTH PLAIN and LOGIN are offered (submission) or not (the gateway)
+     * @param authWithoutTls whether AUTH is allowed before TLS: only where nothing but this machine
+     *     can connect (a loopback bind), so a password never crosses a network in clear
+     */
+    Config(Domain domain, String role, long maxMessageBytes, boolean auth, boolean authWithoutTls) {
       this.domain = domain;
       this.role = role;
       this.maxMessageBytes = maxMessageBytes;
       this.auth = auth;
+      this.authWithoutTls = authWithoutTls;
     }
 
     @Override
@@ -74,12 +94,13 @@ final class SmtpStack {
     }
 
     /**
-     * Submission announces AUTH on every connection; the gateway never does. TLS is not required
-     * yet: the listener binds to loopback until the bridge TLS API lands (see ADR 0007).
+     * Submission announces AUTH inside TLS, and before it on a loopback bind only (RFC 4954 §4: a
+     * server should not offer plaintext mechanisms unless the connection is protected); the gateway
+     * never does.
      */
     @Override
     public boolean isAuthAnnounced(String remoteIP, boolean tlsStarted) {
-      return auth;
+      return auth && (tlsStarted || authWithoutTls);
     }
 
     @Override
@@ -98,7 +119,8 @@ final class SmtpStack {
    * A listener on {@code host:port} (0 for any free port) running {@code hooks} after the core
    * commands. Hooks of one kind run in the order given.
    */
-  static NettyServer listen(String host, int port, Config config, List<ProtocolHandler> hooks)
+  static NettyServer listen(
+      String host, int port, Config config, List<ProtocolHandler> hooks, Optional<Encryption> tls)
       throws Exception {
     MetricFactory metrics = new DefaultMetricFactory();
     SMTPProtocolHandlerChain chain = new SMTPProtocolHandlerChain(metrics, false);
@@ -114,27 +136,79 @@ final class SmtpStack {
     chain.add(new VrfyCmdHandler());
     chain.add(new ExpnCmdHandler());
     chain.add(new DataCmdHandler(metrics));
+    chain.add(new StartTlsCmdHandler()); // offered only where tls is STARTTLS
     chain.add(new SizeLimit(config.getMaxMessageSize()));
     chain.add(new WelcomeMessageHandler());
     chain.add(new DataLineMessageHookHandler());
     chain.add(new UnknownCmdHandler(metrics));
     chain.add(new CommandHandlerResultLogger());
+    if (config.auth && !config.authWithoutTls) {
+      chain.add(new TlsBeforeAuth()); // before the AUTH handler that the AuthHook brings in
+    }
     chain.addAll(hooks);
     try {
       chain.wireExtensibleHandlers();
     } catch (WiringException e) {
       throw new IllegalStateException("the SMTP handler chain does not wire: " + e.getMessage(), e);
     }
-    // TLS (STARTTLS and implicit TLS) goes here, with .secure(Encryption) from the bridge TLS API:
-    // until then the listeners are plain and bind to loopback by default (ADR 0007).
-    NettyServer server =
-        new NettyServer.Factory().protocol(new SMTPProtocol(chain, config)).build();
+    NettyServer.Factory factory =
+        new NettyServer.Factory()
+            .protocol(new SMTPProtocol(chain, config))
+            .secure(tls.orElse(null));
+    if (tls.isPresent() && tls.get().isStartTLS()) {
+      // closes a connection whose client pipelines anything behind STARTTLS: plaintext injected
+      // before the handshake must not run as if inside TLS (CVE-2011-0411). James stops checking
+      // at DATA, so a message line that starts with "STARTTLS" is just a line.
+      factory.frameHandlerFactory(
+          new AllButStartTlsLineChannelHandlerFactory(
+              "starttls", AbstractChannelPipelineFactory.MAX_LINE_LENGTH));
+    }
+    NettyServer server = factory.build();
     server.setListenAddresses(new InetSocketAddress(host, port));
     server.setTimeout(300); // RFC 5321 §4.5.3.2.7: at least 5 minutes
     server.setIoWorkerCount(2);
     server.setGracefulShutdown(true);
     server.bind();
     return server;
+  }
+
+  /** STARTTLS with {@code identity} (RFC 3207): TLS 1.2+ only, no client certificates. */
+  static Encryption startTls(TlsIdentity identity) {
+    return Encryption.createStartTls(
+        identity.sslContext(), null, identity.protocols(), ClientAuth.NONE);
+  }
+
+  /** Implicit TLS with {@code identity} (RFC 8314 §3.3): the handshake before the greeting. */
+  static Encryption implicitTls(TlsIdentity identity) {
+    return Encryption.createTls(identity.sslContext(), null, identity.protocols(), ClientAuth.NONE);
+  }
+
+  /** Whether {@code host} is a loopback address or a name that resolves to one. */
+  static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Refuses AUTH before TLS where a password would cross a network in clear (RFC 3207 §4 reply
+   * 530), before the AUTH handler reads any credentials; inside TLS it steps aside.
+   */
+  private static final class TlsBeforeAuth implements CommandHandler<SMTPSession> {
+    private static final Response MUST_START_TLS =
+        new SMTPResponse("530", "5.7.0 Must issue a STARTTLS command first").immutable();
+
+    @Override
+    public Response onCommand(SMTPSession session, Request request) {
+      return session.isTLSStarted() ? null : MUST_START_TLS;
+    }
+
+    @Override
+    public Collection<String> getImplCommands() {
+      return Set.of("AUTH");
+    }
   }
 
   /** A bare account in RCPT TO (no {@code @}) keeps a domain that says so, not "localhost". */

@@ -1,6 +1,8 @@
 package org.sealpost.bridge.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import jakarta.activation.DataHandler;
 import jakarta.mail.Folder;
@@ -19,11 +21,17 @@ import jakarta.mail.util.ByteArrayDataSource;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +39,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,6 +51,7 @@ import org.sealpost.bridge.BridgePassword;
 import org.sealpost.bridge.Enrollment;
 import org.sealpost.bridge.OwnCopy;
 import org.sealpost.bridge.imap.ImapBridge;
+import org.sealpost.bridge.tls.TlsIdentity;
 import org.sealpost.client.ApiSenderDirectory;
 import org.sealpost.client.InboxEntry;
 import org.sealpost.client.SealpostClient;
@@ -63,9 +75,10 @@ import org.sealpost.wire.BundleJson;
 
 /**
  * The SMTP bridge against a real home server and the real IMAP bridge: mail clients (Jakarta Mail,
- * python3 smtplib, swaks, curl) submit to wallet recipients, who read the mail over IMAP; the
- * independent JavaScript implementation opens what the bridge sealed; refusals, delivery reports,
- * limits and the inbound gateway, all over real sockets.
+ * python3 smtplib, swaks, curl) submit to wallet recipients, who read the mail over IMAP, in plain
+ * SMTP on loopback, over STARTTLS and over implicit TLS; the independent JavaScript implementation
+ * opens what the bridge sealed; refusals, delivery reports, limits, AUTH refused before STARTTLS
+ * off loopback, and the inbound gateway, all over real sockets.
  */
 class SmtpBridgeIT {
   static final String DOMAIN = "home.test";
@@ -81,6 +94,7 @@ class SmtpBridgeIT {
   static ImapBridge imap;
   static SubmissionServer submission;
   static GatewayServer gateway;
+  static TlsIdentity tls;
 
   static User alice;
   static User bob;
@@ -127,15 +141,19 @@ class SmtpBridgeIT {
     carol = enroll(enrollment, "5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdf443a6");
     dave = enroll(enrollment, "7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6");
     imap = ImapBridge.start(new ImapBridge.Settings(data, "127.0.0.1", 0, url), CLOCK);
+    tls = TlsIdentity.loadOrCreate(data, TlsIdentity.Settings.generated(DOMAIN, "127.0.0.1"));
     submission =
         SubmissionServer.start(
             SubmissionServer.Settings.of(
                     data, Domain.parse(DOMAIN), "127.0.0.1", 0, url, MAX_MESSAGE)
-                .withRate(600, 1000),
+                .withRate(600, 1000)
+                .withTls(tls, 0),
             CLOCK);
     gateway =
         GatewayServer.start(
-            new GatewayServer.Settings("127.0.0.1", 0, url, MAX_MESSAGE), deposit(), CLOCK);
+            new GatewayServer.Settings("127.0.0.1", 0, url, MAX_MESSAGE, Optional.of(tls)),
+            deposit(),
+            CLOCK);
   }
 
   /** The port as `sealpost up` implements it, from the running home server. */
@@ -576,6 +594,378 @@ class SmtpBridgeIT {
         .isEqualTo("someone@legacy.example");
     OpenedEnvelope opened = open(carol, subject);
     assertThat(opened.sender()).isEqualTo(new SenderCheck.Gateway(Domain.parse(DOMAIN)));
+  }
+
+  // ---- TLS: STARTTLS and implicit TLS with real clients ----
+
+  @Test
+  void jakartaMailInsistsOnStartTlsAndTrustsOnlyTheBridgeCertificate() throws Exception {
+    String subject = "over STARTTLS " + System.nanoTime();
+    Properties props = new Properties();
+    props.put("mail.smtp.host", "127.0.0.1");
+    props.put("mail.smtp.port", String.valueOf(submission.port()));
+    props.put("mail.smtp.auth", "true");
+    props.put("mail.smtp.starttls.enable", "true");
+    props.put("mail.smtp.starttls.required", "true");
+    props.put("mail.smtp.ssl.checkserveridentity", "true");
+    props.put("mail.smtp.ssl.socketFactory", trusting(tls.certificate()).getSocketFactory());
+    Session session = Session.getInstance(props);
+    try (Transport transport = session.getTransport("smtp")) {
+      transport.connect(alice.mail(), alice.password());
+      MimeMessage message = plain(session, alice, bob, subject, "Sealed after STARTTLS.");
+      transport.sendMessage(message, message.getAllRecipients());
+    }
+    assertThat(read(bob, "Requests", subject).getContent().toString())
+        .contains("Sealed after STARTTLS.");
+
+    // the client checks the certificate: one it was not told to trust stops it before AUTH
+    X509Certificate stranger =
+        TlsIdentity.loadOrCreate(work.resolve("stranger"), TlsIdentity.Settings.generated(DOMAIN))
+            .certificate();
+    props.put("mail.smtp.ssl.socketFactory", trusting(stranger).getSocketFactory());
+    try (Transport refused = Session.getInstance(props).getTransport("smtp")) {
+      assertThatThrownBy(() -> refused.connect(alice.mail(), alice.password()))
+          .isInstanceOf(MessagingException.class)
+          .hasStackTraceContaining("SSLHandshakeException");
+    }
+  }
+
+  @Test
+  void jakartaMailSendsOverImplicitTls() throws Exception {
+    String subject = "over smtps " + System.nanoTime();
+    Properties props = new Properties();
+    props.put("mail.smtps.host", "127.0.0.1");
+    props.put("mail.smtps.port", String.valueOf(submission.implicitTlsPort().getAsInt()));
+    props.put("mail.smtps.auth", "true");
+    props.put("mail.smtps.ssl.checkserveridentity", "true");
+    props.put("mail.smtps.ssl.socketFactory", trusting(tls.certificate()).getSocketFactory());
+    Session session = Session.getInstance(props);
+    try (Transport transport = session.getTransport("smtps")) {
+      transport.connect(alice.mail(), alice.password());
+      MimeMessage message = plain(session, alice, carol, subject, "Sealed over implicit TLS.");
+      transport.sendMessage(message, message.getAllRecipients());
+    }
+    assertThat(read(carol, "Requests", subject).getContent().toString())
+        .contains("Sealed over implicit TLS.");
+  }
+
+  @Test
+  void pythonSmtplibSendsWithStartTlsAndWithSmtpSsl() throws Exception {
+    Path script =
+        Files.writeString(
+            work.resolve("send_tls.py"),
+            """
+            import smtplib, ssl, sys
+            mode, port, cafile, user, password, rcpt, subject = sys.argv[1:8]
+            context = ssl.create_default_context(cafile=cafile)  # checks the name, 127.0.0.1
+            message = f'From: {user}\\r\\nTo: {rcpt}\\r\\nSubject: {subject}\\r\\n\\r\\nvia {mode}\\r\\n'
+            if mode == 'starttls':
+                smtp = smtplib.SMTP('127.0.0.1', int(port))
+                smtp.ehlo('python.test')
+                print('before:', 'auth' in smtp.esmtp_features, 'starttls' in smtp.esmtp_features)
+                smtp.starttls(context=context)
+                smtp.ehlo('python.test')
+                print('after:', 'auth' in smtp.esmtp_features, 'starttls' in smtp.esmtp_features)
+            else:
+                smtp = smtplib.SMTP_SSL('127.0.0.1', int(port), context=context)
+                smtp.ehlo('python.test')
+            print('tls:', smtp.sock.version())
+            smtp.login(user, password)
+            print('refused', smtp.sendmail(user, [rcpt], message.encode()))
+            smtp.quit()
+            """);
+    String subject = "python tls " + System.nanoTime();
+    Processes startTls = python(script, "starttls", submission.port(), dave, subject + " starttls");
+    assertThat(startTls.exitCode()).as("%s", startTls).isZero();
+    assertThat(startTls.stdout())
+        .contains("before: True True") // loopback: AUTH offered before TLS too
+        .contains("after: True False")
+        .containsPattern("tls: TLSv1\\.[23]")
+        .contains("refused {}");
+    Processes implicit =
+        python(script, "ssl", submission.implicitTlsPort().getAsInt(), dave, subject + " ssl");
+    assertThat(implicit.exitCode()).as("%s", implicit).isZero();
+    assertThat(implicit.stdout()).contains("refused {}");
+    assertThat(read(dave, "Requests", subject + " starttls").getContent().toString())
+        .contains("via starttls");
+    assertThat(read(dave, "Requests", subject + " ssl").getContent().toString())
+        .contains("via ssl");
+  }
+
+  @Test
+  void swaksSendsWithStartTlsAndTlsOnConnectVerifyingTheCertificate() throws Exception {
+    String subject = "swaks tls " + System.nanoTime();
+    for (String mode : List.of("--tls", "--tlsc")) {
+      int port = mode.equals("--tls") ? submission.port() : submission.implicitTlsPort().getAsInt();
+      Processes sent =
+          Processes.run(
+              work,
+              List.of(
+                  "swaks",
+                  mode,
+                  "--tls-verify",
+                  "--tls-ca-path",
+                  tls.certificateFile().toString(),
+                  "--server",
+                  "127.0.0.1:" + port,
+                  "--auth",
+                  "PLAIN",
+                  "--auth-user",
+                  bob.mail(),
+                  "--auth-password",
+                  bob.password(),
+                  "--from",
+                  bob.mail(),
+                  "--to",
+                  alice.mail(),
+                  "--header",
+                  "Subject: " + subject + " " + mode,
+                  "--body",
+                  "Sent with swaks " + mode));
+      assertThat(sent.exitCode()).as("%s", sent).isZero();
+      assertThat(sent.stdout()).contains("TLS started").contains("250 2.0.0 Sealed");
+    }
+    assertThat(read(alice, "Requests", subject + " --tls").getContent().toString())
+        .contains("Sent with swaks --tls");
+    assertThat(read(alice, "Requests", subject + " --tlsc").getContent().toString())
+        .contains("Sent with swaks --tlsc");
+  }
+
+  @Test
+  void curlSendsWithRequiredStartTlsAndOverSmtps() throws Exception {
+    String subject = "curl tls " + System.nanoTime();
+    for (String url :
+        List.of(
+            "smtp://127.0.0.1:" + submission.port(),
+            "smtps://127.0.0.1:" + submission.implicitTlsPort().getAsInt())) {
+      String scheme = url.substring(0, url.indexOf(':'));
+      Path file =
+          Files.writeString(
+              work.resolve("curl-" + scheme + ".eml"),
+              "From: "
+                  + carol.mail()
+                  + "\r\nTo: "
+                  + bob.mail()
+                  + "\r\nSubject: "
+                  + subject
+                  + " "
+                  + scheme
+                  + "\r\n\r\nSent with curl over "
+                  + scheme
+                  + ".\r\n");
+      Processes sent =
+          Processes.run(
+              work,
+              List.of(
+                  "curl",
+                  "--silent",
+                  "--show-error",
+                  "--ssl-reqd",
+                  "--cacert",
+                  tls.certificateFile().toString(),
+                  url,
+                  "--mail-from",
+                  carol.mail(),
+                  "--mail-rcpt",
+                  bob.mail(),
+                  "--user",
+                  carol.mail() + ":" + carol.password(),
+                  "--upload-file",
+                  file.toString()));
+      assertThat(sent.exitCode()).as("%s", sent).isZero();
+    }
+    assertThat(read(bob, "Requests", subject + " smtp").getContent().toString())
+        .contains("Sent with curl over smtp.");
+    assertThat(read(bob, "Requests", subject + " smtps").getContent().toString())
+        .contains("Sent with curl over smtps.");
+  }
+
+  @Test
+  void offLoopbackAuthIsRefusedUntilStartTlsAndNotAnnounced() throws Exception {
+    Optional<String> address = nonLoopbackAddress();
+    assumeTrue(address.isPresent(), "this machine has no non-loopback IPv4 address");
+    String host = address.get();
+    TlsIdentity named =
+        TlsIdentity.loadOrCreate(
+            data.resolve("exposed"), TlsIdentity.Settings.generated(DOMAIN, host));
+    SSLContext trust = trusting(named.certificate());
+    String subject = "off loopback " + System.nanoTime();
+    try (SubmissionServer exposed =
+            SubmissionServer.start(
+                SubmissionServer.Settings.of(data, Domain.parse(DOMAIN), host, 0, url, MAX_MESSAGE)
+                    .withTls(named, 0),
+                CLOCK);
+        SmtpConversation smtp = new SmtpConversation(new Socket(host, exposed.port()))) {
+      String ehlo = smtp.send("EHLO raw.test");
+      assertThat(ehlo).contains("STARTTLS").doesNotContain("AUTH");
+      assertThat(smtp.authPlain(bob.mail(), bob.password()))
+          .isEqualTo("530 5.7.0 Must issue a STARTTLS command first");
+      assertThat(smtp.send("AUTH LOGIN"))
+          .isEqualTo("530 5.7.0 Must issue a STARTTLS command first");
+      assertThat(smtp.send("MAIL FROM:<" + bob.mail() + ">")).startsWith("530 5.7.0");
+      // the connection survives, and the same login succeeds once TLS is up
+      assertThat(smtp.send("STARTTLS")).startsWith("220");
+      smtp.startTls(trust, host);
+      assertThat(smtp.send("EHLO raw.test"))
+          .contains("AUTH LOGIN PLAIN")
+          .doesNotContain("STARTTLS");
+      assertThat(smtp.authPlain(bob.mail(), bob.password())).startsWith("235 2.7.0");
+      assertThat(smtp.send("MAIL FROM:<" + bob.mail() + ">")).startsWith("250");
+      assertThat(smtp.send("RCPT TO:<" + carol.mail() + ">")).startsWith("250");
+      assertThat(
+              smtp.data("From: " + bob.mail() + "\r\nSubject: " + subject + "\r\n\r\nexposed\r\n"))
+          .startsWith("250 2.0.0");
+
+      // implicit TLS on the same host: AUTH at once
+      try (SSLSocket socket =
+              (SSLSocket)
+                  trust
+                      .getSocketFactory()
+                      .createSocket(host, exposed.implicitTlsPort().getAsInt());
+          SmtpConversation smtps = new SmtpConversation(socket)) {
+        assertThat(smtps.send("EHLO raw.test")).contains("AUTH LOGIN PLAIN");
+        assertThat(smtps.authPlain(bob.mail(), bob.password())).startsWith("235");
+      }
+    }
+    assertThat(read(carol, "Requests", subject).getContent().toString()).contains("exposed");
+  }
+
+  @Test
+  void aNonLoopbackBindWithoutTlsIsRefused() {
+    assertThatThrownBy(
+            () ->
+                SubmissionServer.start(
+                    SubmissionServer.Settings.of(
+                        data, Domain.parse(DOMAIN), "0.0.0.0", 0, url, MAX_MESSAGE),
+                    CLOCK))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("host: 0.0.0.0 without TLS (expected: a loopback address, or TLS settings)");
+  }
+
+  @Test
+  void plaintextPipelinedBehindStartTlsEndsTheConnection() throws Exception {
+    try (SmtpConversation smtp = new SmtpConversation(submission.port())) {
+      smtp.send("EHLO raw.test");
+      // an attacker's command injected before the handshake must never run as if inside TLS
+      String reply = smtp.write("STARTTLS\r\nMAIL FROM:<" + alice.mail() + ">\r\n");
+      assertThat(reply)
+          .doesNotStartWith("220")
+          .startsWith("451"); // James's fatal error, then close
+      assertThatThrownBy(() -> smtp.send("NOOP")).isInstanceOf(IOException.class);
+    }
+  }
+
+  @Test
+  void aMessageLineThatStartsWithStartTlsIsJustALine() throws Exception {
+    String subject = "about STARTTLS " + System.nanoTime();
+    try (SmtpConversation smtp = new SmtpConversation(submission.port())) {
+      smtp.send("EHLO raw.test");
+      assertThat(smtp.authPlain(alice.mail(), alice.password())).startsWith("235");
+      assertThat(smtp.send("MAIL FROM:<" + alice.mail() + ">")).startsWith("250");
+      assertThat(smtp.send("RCPT TO:<" + bob.mail() + ">")).startsWith("250");
+      assertThat(
+              smtp.data(
+                  "From: "
+                      + alice.mail()
+                      + "\r\nSubject: "
+                      + subject
+                      + "\r\n\r\nSTARTTLS\r\nstarttls is how servers upgrade\r\nend\r\n"))
+          .startsWith("250 2.0.0");
+    }
+    assertThat(read(bob, "Requests", subject).getContent().toString())
+        .contains("STARTTLS")
+        .contains("starttls is how servers upgrade");
+  }
+
+  @Test
+  void theGatewayOffersStartTlsAndTakesMailOverIt() throws Exception {
+    try (SmtpConversation smtp = new SmtpConversation(gateway.port())) {
+      assertThat(smtp.send("EHLO mx.legacy.example")).contains("STARTTLS").doesNotContain("AUTH");
+      assertThat(smtp.send("STARTTLS")).startsWith("220");
+      smtp.startTls(trusting(tls.certificate()), "127.0.0.1");
+      assertThat(smtp.send("EHLO mx.legacy.example"))
+          .doesNotContain("STARTTLS")
+          .doesNotContain("AUTH");
+    }
+    String subject = "gateway over TLS " + System.nanoTime();
+    Processes sent =
+        Processes.run(
+            work,
+            List.of(
+                "swaks",
+                "--tls",
+                "--server",
+                "127.0.0.1:" + gateway.port(),
+                "--helo",
+                "mx.legacy.example",
+                "--from",
+                "someone@legacy.example",
+                "--to",
+                bob.mail(),
+                "--header",
+                "Subject: " + subject,
+                "--body",
+                "Delivered over TLS."));
+    assertThat(sent.exitCode()).as("%s", sent).isZero();
+    assertThat(sent.stdout()).contains("TLS started");
+    MimeMessage got = read(bob, "Requests", subject);
+    assertThat(got.getContent().toString()).contains("Delivered over TLS.");
+    assertThat(got.getHeader("X-Sealpost-Sender")[0]).startsWith("external via " + DOMAIN);
+  }
+
+  static MimeMessage plain(Session session, User from, User to, String subject, String text)
+      throws MessagingException {
+    MimeMessage message = new MimeMessage(session);
+    message.setFrom(new InternetAddress(from.mail()));
+    message.setRecipients(Message.RecipientType.TO, to.mail());
+    message.setSubject(subject);
+    message.setText(text);
+    message.saveChanges();
+    return message;
+  }
+
+  static Processes python(Path script, String mode, int port, User to, String subject) {
+    return Processes.run(
+        work,
+        List.of(
+            "python3",
+            script.toString(),
+            mode,
+            String.valueOf(port),
+            tls.certificateFile().toString(),
+            alice.mail(),
+            alice.password(),
+            to.mail(),
+            subject));
+  }
+
+  /** A client context that trusts {@code certificate} alone. */
+  static SSLContext trusting(X509Certificate certificate) throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setCertificateEntry("bridge", certificate);
+    TrustManagerFactory factory =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    factory.init(store);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, factory.getTrustManagers(), null);
+    return context;
+  }
+
+  static Optional<String> nonLoopbackAddress() throws IOException {
+    return NetworkInterface.networkInterfaces()
+        .filter(
+            nic -> {
+              try {
+                return nic.isUp() && !nic.isLoopback();
+              } catch (IOException e) {
+                return false;
+              }
+            })
+        .flatMap(NetworkInterface::inetAddresses)
+        .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress())
+        .map(InetAddress::getHostAddress)
+        .findFirst();
   }
 
   // ---- the independent implementation opens what the bridge sealed ----

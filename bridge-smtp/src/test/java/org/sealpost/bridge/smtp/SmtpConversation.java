@@ -7,23 +7,54 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A raw SMTP client over a real socket, for the answers mail libraries hide: each command's full
- * reply, several refusals on one connection.
+ * reply, several refusals on one connection, commands before STARTTLS.
  */
 final class SmtpConversation implements AutoCloseable {
-  private final Socket socket;
-  private final BufferedReader in;
-  private final OutputStream out;
+  private Socket socket;
+  private BufferedReader in;
+  private OutputStream out;
   final String greeting;
 
   SmtpConversation(int port) throws IOException {
-    socket = new Socket("127.0.0.1", port);
+    this(new Socket("127.0.0.1", port));
+  }
+
+  /** Over {@code socket}, e.g. an {@link SSLSocket} for implicit TLS. */
+  SmtpConversation(Socket socket) throws IOException {
+    attach(socket);
+    greeting = reply();
+  }
+
+  private void attach(Socket socket) throws IOException {
+    this.socket = socket;
     socket.setSoTimeout(30_000);
     in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
     out = socket.getOutputStream();
-    greeting = reply();
+  }
+
+  /** After a 220 to STARTTLS: the handshake over the same connection, trusting {@code trust}. */
+  void startTls(SSLContext trust, String host) throws IOException {
+    SSLSocket tls =
+        (SSLSocket) trust.getSocketFactory().createSocket(socket, host, socket.getPort(), true);
+    tls.setUseClientMode(true);
+    SSLParameters parameters = tls.getSSLParameters();
+    parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name host
+    tls.setSSLParameters(parameters);
+    tls.startHandshake();
+    attach(tls);
+  }
+
+  /** Writes {@code bytes} as they are (e.g. several pipelined lines) and returns the next reply. */
+  String write(String bytes) throws IOException {
+    out.write(bytes.getBytes(StandardCharsets.UTF_8));
+    out.flush();
+    return reply();
   }
 
   /** Sends one command line and returns the reply (multi-line replies joined with newlines). */
