@@ -29,8 +29,14 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 http=$(free_port); imap=$(free_port); smtp=$(free_port); submission=$(free_port); reference=$(free_port)
 
-./sealpost up --data "$work/data" --http-port "$http" --imap-port "$imap" \
-  --smtp-port "$smtp" --submission-port "$submission" >"$work/up.log" 2>&1 &
+# Limits raised so that the benchmark measures the listeners, not the rate limiters.
+imaps=$(free_port); submissions=$(free_port)
+SEALPOST_LIMITS_SUBMISSIONS_PER_MINUTE=1000000 SEALPOST_LIMITS_SUBMISSION_BURST=1000000 \
+SEALPOST_LIMITS_INSTALLATION_REQUESTS_PER_SECOND=100000 SEALPOST_LIMITS_INSTALLATION_BURST=1000000 \
+SEALPOST_LIMITS_IP_REQUESTS_PER_SECOND=100000 SEALPOST_LIMITS_IP_BURST=1000000 \
+  ./sealpost up --data "$work/data" --http-port "$http" --imap-port "$imap" --imaps-port "$imaps" \
+  --smtp-port "$smtp" --submission-port "$submission" --submissions-port "$submissions" \
+  >"$work/up.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 120); do
   curl -fs "http://127.0.0.1:$http/readyz" >/dev/null 2>&1 && break
@@ -69,8 +75,9 @@ table=$(
 )
 
 out="bench/results/$(date -u +%F)-smtp.md"
+[[ -f "$out" ]] || printf '# SMTP benchmark, %s\n\nWritten by bench/smtp.sh; see docs/performance.md.\n' \
+  "$(date -u +%F)" >"$out"
 {
-  [[ -f "$out" ]] || printf '# SMTP benchmark, %s\n\nWritten by bench/smtp.sh; see docs/performance.md.\n' "$(date -u +%F)"
   printf '\n## Run started %s\n\n' "$(date -u '+%F %H:%M UTC')"
   printf 'Machine: %s CPUs (%s), load before the run: %s; commit %s; options: `%s`\n\n' \
     "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" \

@@ -51,7 +51,9 @@ final class SmtpListeners implements AutoCloseable {
         SubmissionServer.start(
             SubmissionServer.Settings.of(
                     data, config.domain(), "127.0.0.1", submissionPort, api, max)
-                .withTls(tls, submissionsPort),
+                .withTls(tls, submissionsPort)
+                .withRate(
+                    config.limits().submissionsPerMinute(), config.limits().submissionBurst()),
             clock);
     GatewayServer gateway;
     try {

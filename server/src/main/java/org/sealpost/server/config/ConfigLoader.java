@@ -56,6 +56,8 @@ public final class ConfigLoader {
     d.put("limits.ip-burst", "500");
     d.put("limits.auth-clock-skew-seconds", "300");
     d.put("limits.inbox-page-size", "500");
+    d.put("limits.submissions-per-minute", "30");
+    d.put("limits.submission-burst", "30");
     d.put("server-key.passphrase", "");
     d.put("mail.imap.host", "");
     d.put("mail.imap.port", "1143");
@@ -163,7 +165,9 @@ public final class ConfigLoader {
             decimal("limits.ip-requests-per-second"),
             integer("limits.ip-burst", 1, 1_000_000),
             Duration.ofSeconds(integer("limits.auth-clock-skew-seconds", 1, 86_400)),
-            integer("limits.inbox-page-size", 1, 10_000)),
+            integer("limits.inbox-page-size", 1, 10_000),
+            decimal("limits.submissions-per-minute"),
+            integer("limits.submission-burst", 1, 1_000_000)),
         new ServerConfig.MailClients(
             new ServerConfig.Endpoint(
                 imapHost, port("mail.imap.port"), socketType("mail.imap.socket-type")),

@@ -69,7 +69,9 @@ public record ServerConfig(
       double ipRequestsPerSecond,
       int ipBurst,
       Duration authClockSkew,
-      int maxInboxPageSize) {}
+      int maxInboxPageSize,
+      double submissionsPerMinute,
+      int submissionBurst) {}
 
   /** How mail clients reach this deployment's bridges, for Thunderbird autoconfig. */
   public record MailClients(Endpoint imap, Endpoint smtp) {}
