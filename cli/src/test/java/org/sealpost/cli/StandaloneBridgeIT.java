@@ -58,11 +58,13 @@ class StandaloneBridgeIT {
   }
 
   @Test
-  void aBridgeAgainstARemoteServerKeepsTheKeysAndReadsMailOverImap() throws Exception {
+  void aBridgeAgainstARemoteServerKeepsTheKeysAndReadsAndSendsMail() throws Exception {
+    Tools.assumeInstalled("swaks", "swaks");
     Path serverData = work.resolve("server-data");
     Path bridgeData = work.resolve("laptop-data");
     int httpPort = Command.freePort();
     int imapPort = Command.freePort();
+    int submissionPort = Command.freePort();
     String serverUrl = "http://127.0.0.1:" + httpPort;
     start("server.log", "server", "--data", serverData.toString(), "--http-port", "" + httpPort);
     awaitServer(serverUrl);
@@ -80,7 +82,7 @@ class StandaloneBridgeIT {
             "--imaps-port",
             "" + Command.freePort(),
             "--submission-port",
-            "" + Command.freePort());
+            "" + submissionPort);
     Path adminFile = bridgeData.resolve("bridge").resolve("admin.json");
     awaitBridge(bridge, bridgeLog, adminFile, imapPort);
 
@@ -127,6 +129,37 @@ class StandaloneBridgeIT {
     } finally {
       store.close();
     }
+
+    // mail sent from the laptop: sealed by the bridge, committed on the server before swaks hears
+    // 250, and opened there by Bob's independent implementation
+    Command submitted =
+        Command.run(
+            work,
+            List.of(
+                "swaks",
+                "--server",
+                "127.0.0.1:" + submissionPort,
+                "--auth",
+                "PLAIN",
+                "--auth-user",
+                mail,
+                "--auth-password",
+                password,
+                "--from",
+                mail,
+                "--to",
+                bob.mail(),
+                "--header",
+                "Subject: Sent from the laptop",
+                "--body",
+                "Sealed before it left this machine."));
+    assertThat(submitted.exitCode()).as("swaks: %s", submitted).isZero();
+    assertThat(openedByBob(serverUrl, alice.path("account").asText()))
+        .anySatisfy(
+            mime ->
+                assertThat(mime)
+                    .contains("Subject: Sent from the laptop")
+                    .contains("Sealed before it left this machine."));
 
     // the installation the server publishes for Alice is the one whose keys the laptop holds
     Account account = Account.parse(alice.path("account").asText());
@@ -197,6 +230,41 @@ class StandaloneBridgeIT {
                 + website
                 + " is not a Sealpost home server: /.well-known/sealpost answered HTTP 404\n");
     assertThat(work.resolve("a")).doesNotExist();
+  }
+
+  /**
+   * The messages in Bob's inbox that Alice's installation signed, as Bob's own client opens them.
+   */
+  private List<String> openedByBob(String serverUrl, String aliceAccount) throws IOException {
+    Command bundles =
+        Command.node(work, "api-bundles", "--server", serverUrl, "--account", aliceAccount);
+    assertThat(bundles.exitCode()).as("api-bundles: %s", bundles).isZero();
+    Path aliceBundle =
+        Files.writeString(
+            work.resolve("alice-bundle.json"),
+            new ObjectMapper().readTree(bundles.stdout()).path("bundles").get(0).toString());
+    Command opened =
+        Command.node(
+            work,
+            "api-fetch-open",
+            "--server",
+            serverUrl,
+            "--dir",
+            work.resolve("bob").toString(), // where IndependentSender.link keeps Bob's keys
+            "--sender-bundle",
+            aliceBundle.toString());
+    assertThat(opened.exitCode()).as("api-fetch-open: %s", opened).isZero();
+    List<String> messages = new ArrayList<>();
+    for (String line : opened.stdoutText().split("\n")) {
+      JsonNode entry = new ObjectMapper().readTree(line);
+      if (entry.has("mimeBase64")) {
+        messages.add(
+            new String(
+                Base64.getDecoder().decode(entry.path("mimeBase64").asText()),
+                StandardCharsets.UTF_8));
+      }
+    }
+    return messages;
   }
 
   private Process start(String log, String... args) throws IOException {
