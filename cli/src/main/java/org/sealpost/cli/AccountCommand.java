@@ -21,10 +21,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code sealpost account}: accounts of the bridge of a running {@code sealpost up}. */
+/**
+ * {@code sealpost account}: accounts of the bridge of a running {@code sealpost up} or {@code
+ * sealpost bridge}.
+ */
 @Command(
     name = "account",
-    description = "Accounts of the bridge of a running 'sealpost up'.",
+    description = "Accounts of the bridge of a running 'sealpost up' or 'sealpost bridge'.",
     subcommands = {AccountCommand.Create.class})
 final class AccountCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,7 +66,8 @@ final class AccountCommand {
   @Command(
       name = "create",
       description = {
-        "Creates an installation in the bridge of the running 'sealpost up' on DIR, links it to a"
+        "Creates an installation in the bridge running on DIR ('sealpost up' or 'sealpost bridge'),"
+            + " links it to a"
             + " wallet and prints the account's mail settings and bridge password (shown once) as"
             + " JSON.",
         "With --wallet-key-file the wallet signs here. Without it: --address prints the text to sign,"
@@ -151,9 +155,9 @@ final class AccountCommand {
       Path file = data.resolve("bridge").resolve(BridgeAdmin.FILE);
       if (!Files.exists(file)) {
         throw new UserError(
-            "no running 'sealpost up' on "
+            "no running 'sealpost up' or 'sealpost bridge' on "
                 + data
-                + " (start it first: ./sealpost up --data "
+                + " (start one first: ./sealpost up --data "
                 + data
                 + ")");
       }
@@ -176,7 +180,7 @@ final class AccountCommand {
                     HttpResponse.BodyHandlers.ofString());
       } catch (java.net.ConnectException e) {
         throw new UserError(
-            "the 'sealpost up' on this data directory is not answering; is it still running?");
+            "the bridge on this data directory is not answering; is it still running?");
       }
       JsonNode reply = JSON.readTree(response.body());
       if (response.statusCode() != 200) {

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       EnvelopeCommand.class,
       ServerCommand.class,
       UpCommand.class,
+      BridgeCommand.class,
       AccountCommand.class
     })
 final class SealpostCommand {
