@@ -7,9 +7,7 @@ import java.io.FileInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -77,6 +75,7 @@ import org.sealpost.bridge.BridgeAccounts;
 import org.sealpost.bridge.BridgeLogin;
 import org.sealpost.bridge.LoginLimiter;
 import org.sealpost.bridge.OwnCopy;
+import org.sealpost.bridge.tls.PlainLogin;
 import org.sealpost.bridge.tls.TlsIdentity;
 import org.sealpost.client.InboxEntry;
 import org.sealpost.client.SealpostClient;
@@ -123,7 +122,7 @@ public final class ImapBridge implements AutoCloseable {
       requireNonNull(homeServer, "homeServer");
       requireNonNull(storage, "storage");
       requireNonNull(tls, "tls");
-      if (tls.isEmpty() && !isLoopback(host)) {
+      if (tls.isEmpty() && !PlainLogin.allowedOn(host)) {
         throw new IllegalArgumentException(
             "host: " + host + " without TLS (expected: a loopback address, or TLS settings)");
       }
@@ -136,7 +135,7 @@ public final class ImapBridge implements AutoCloseable {
 
     /** Whether clients may log in without TLS: only when nothing but this machine can connect. */
     boolean plainLoginAllowed() {
-      return isLoopback(host);
+      return PlainLogin.allowedOn(host);
     }
   }
 
@@ -460,15 +459,6 @@ public final class ImapBridge implements AutoCloseable {
     return implicitTls
         .map(listener -> OptionalInt.of(listener.getListenAddresses().get(0).getPort()))
         .orElse(OptionalInt.empty());
-  }
-
-  /** Whether {@code host} is a loopback address or a name that resolves to one. */
-  static boolean isLoopback(String host) {
-    try {
-      return InetAddress.getByName(host).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
-    }
   }
 
   /** Called by the authenticator on the first successful login of an account. */

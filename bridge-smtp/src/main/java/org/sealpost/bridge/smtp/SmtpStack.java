@@ -1,8 +1,6 @@
 package org.sealpost.bridge.smtp;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -181,15 +179,6 @@ final class SmtpStack {
   /** Implicit TLS with {@code identity} (RFC 8314 §3.3): the handshake before the greeting. */
   static Encryption implicitTls(TlsIdentity identity) {
     return Encryption.createTls(identity.sslContext(), null, identity.protocols(), ClientAuth.NONE);
-  }
-
-  /** Whether {@code host} is a loopback address or a name that resolves to one. */
-  static boolean isLoopback(String host) {
-    try {
-      return InetAddress.getByName(host).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
-    }
   }
 
   /**

@@ -15,6 +15,7 @@ import org.apache.james.protocols.netty.NettyServer;
 import org.sealpost.bridge.BridgeAccounts;
 import org.sealpost.bridge.BridgeLogin;
 import org.sealpost.bridge.LoginLimiter;
+import org.sealpost.bridge.tls.PlainLogin;
 import org.sealpost.bridge.tls.TlsIdentity;
 import org.sealpost.client.SealpostClient;
 import org.sealpost.identity.Domain;
@@ -76,7 +77,7 @@ public final class SubmissionServer implements AutoCloseable {
 
     /** Whether clients may log in without TLS: only when nothing but this machine can connect. */
     boolean authWithoutTls() {
-      return SmtpStack.isLoopback(host);
+      return PlainLogin.allowedOn(host);
     }
 
     /**
