@@ -119,7 +119,8 @@ for size in "${size_list[@]}"; do
   SEALPOST_LIMITS_INSTALLATION_REQUESTS_PER_SECOND=1000000 SEALPOST_LIMITS_INSTALLATION_BURST=1000000 \
   SEALPOST_LIMITS_IP_REQUESTS_PER_SECOND=1000000 SEALPOST_LIMITS_IP_BURST=1000000 \
     ./sealpost up --data "$data" --http-port "$http_port" --imap-port "$imap_port" \
-      --smtp-port "$(free_port)" --submission-port "$(free_port)" >"$work/up-$size.log" 2>&1 &
+      --imaps-port "$(free_port)" --smtp-port "$(free_port)" --submission-port "$(free_port)" \
+      --submissions-port "$(free_port)" >"$work/up-$size.log" 2>&1 &
   server_pid=$!
   await "sealpost up starting" 180 test -f "$data/bridge/admin.json"
   await "the IMAP port opening" 60 port_open "$imap_port"
