@@ -57,17 +57,16 @@ public final class SubmissionServer implements AutoCloseable {
       int port,
       URI homeServer,
       long maxMessageBytes,
-      double messagesPerMinute,
-      int messageBurst,
-      int publishAttempts,
-      Duration firstRetryDelay,
+      SendRate.Limit rate,
+      Publisher.Retry retry,
       Optional<Tls> tls) {
     public Settings {
       requireNonNull(dataDir, "dataDir");
       requireNonNull(domain, "domain");
       requireNonNull(host, "host");
       requireNonNull(homeServer, "homeServer");
-      requireNonNull(firstRetryDelay, "firstRetryDelay");
+      requireNonNull(rate, "rate");
+      requireNonNull(retry, "retry");
       requireNonNull(tls, "tls");
       if (maxMessageBytes < 1024) {
         throw new IllegalArgumentException(
@@ -93,10 +92,8 @@ public final class SubmissionServer implements AutoCloseable {
           port,
           homeServer,
           maxMessageBytes,
-          30,
-          30,
-          4,
-          Duration.ofSeconds(1),
+          new SendRate.Limit(30, 30),
+          new Publisher.Retry(4, Duration.ofSeconds(1)),
           Optional.empty());
     }
 
@@ -108,10 +105,8 @@ public final class SubmissionServer implements AutoCloseable {
           port,
           homeServer,
           maxMessageBytes,
-          messagesPerMinute,
-          messageBurst,
-          publishAttempts,
-          firstRetryDelay,
+          new SendRate.Limit(messagesPerMinute, messageBurst),
+          retry,
           tls);
     }
 
@@ -123,10 +118,8 @@ public final class SubmissionServer implements AutoCloseable {
           port,
           homeServer,
           maxMessageBytes,
-          messagesPerMinute,
-          messageBurst,
-          publishAttempts,
-          firstRetryDelay,
+          rate,
+          new Publisher.Retry(publishAttempts, firstRetryDelay),
           tls);
     }
 
@@ -139,10 +132,8 @@ public final class SubmissionServer implements AutoCloseable {
           port,
           homeServer,
           maxMessageBytes,
-          messagesPerMinute,
-          messageBurst,
-          publishAttempts,
-          firstRetryDelay,
+          rate,
+          retry,
           Optional.of(new Tls(identity, implicitPort)));
     }
   }
@@ -190,11 +181,8 @@ public final class SubmissionServer implements AutoCloseable {
     RecipientDirectory directory = new RecipientDirectory(client, new BundleVerifier(clock));
     BridgeLogin login =
         new BridgeLogin(new BridgeAccounts(settings.dataDir()), new LoginLimiter(clock), random);
-    SendRate rate =
-        new SendRate(
-            new SendRate.Limit(settings.messagesPerMinute(), settings.messageBurst()), clock);
-    Publisher publisher =
-        new Publisher(new Publisher.Retry(settings.publishAttempts(), settings.firstRetryDelay()));
+    SendRate rate = new SendRate(settings.rate(), clock);
+    Publisher publisher = new Publisher(settings.retry());
     // one set of hooks for both listeners: one send rate, one login limiter per account
     List<ProtocolHandler> hooks =
         List.of(
