@@ -42,6 +42,18 @@ class OwnCopyTest {
   }
 
   @Test
+  void aHeaderWeDidNotWriteNamesNoFolder() {
+    assertThat(
+            OwnCopy.markedFolder(
+                "X-Sealpost-Folder: %zz\r\n\r\nb".getBytes(StandardCharsets.US_ASCII)))
+        .isEmpty();
+    assertThat(
+            OwnCopy.markedFolder(
+                "X-Sealpost-Folder: %20\r\n\r\nb".getBytes(StandardCharsets.US_ASCII)))
+        .isEmpty();
+  }
+
+  @Test
   void aBlankFolderIsRefused() {
     assertThatThrownBy(() -> OwnCopy.mark(MIME, " "))
         .isInstanceOf(IllegalArgumentException.class)
